@@ -1,0 +1,13 @@
+"""The DRF API at /api/v1/: every app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from modules.agencies.api.views import AgencyViewSet, SeasonViewSet, StaffMemberViewSet
+
+router = DefaultRouter()
+router.register("seasons", SeasonViewSet, basename="season")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("staff", StaffMemberViewSet, basename="staff")
+
+app_name = "api"
+urlpatterns = router.urls

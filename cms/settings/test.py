@@ -1,0 +1,16 @@
+"""Fast, deterministic settings for `make test`; the database is still a real one."""
+
+from .base import *  # noqa: F403
+from .base import NOTIFICATIONS, Q_CLUSTER, env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER = {**Q_CLUSTER, "sync": env.bool("Q_SYNC", default=True)}
+NOTIFICATIONS = {**NOTIFICATIONS, "RETRY_DELAY_SECONDS": 0}
+ALLOWED_HOSTS = ["*"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

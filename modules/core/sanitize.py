@@ -1,0 +1,32 @@
+"""The one place user-supplied HTML is cleaned. Every caller shares this allow-list."""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "i", "li", "ol",
+    "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "*": {"dir", "lang"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def clean_html(value: str) -> str:
+    """Keep only the allowed markup; links get rel="noopener noreferrer"."""
+    return nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def strip_html(value: str) -> str:
+    """Plain text: every tag removed, entities kept escaped."""
+    return nh3.clean(value or "", tags=set())

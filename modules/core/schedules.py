@@ -1,0 +1,36 @@
+"""Every recurring job, declared once. `manage.py setup_schedules` writes exactly these."""
+
+from dataclasses import dataclass
+
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class Declared:
+    name: str
+    func: str
+    schedule_type: str
+    minutes: int | None = None
+    cron: str | None = None
+
+
+SCHEDULES: list[Declared] = [
+    Declared(
+        name="worker-heartbeat",
+        func="modules.core.tasks.worker_heartbeat",
+        schedule_type=Schedule.MINUTES,
+        minutes=1,
+    ),
+    Declared(
+        name="notifications-retry-due",
+        func="modules.notifications.tasks.retry_due_messages",
+        schedule_type=Schedule.MINUTES,
+        minutes=1,
+    ),
+    Declared(
+        name="clear-expired-sessions",
+        func="modules.core.tasks.clear_expired_sessions",
+        schedule_type=Schedule.CRON,
+        cron="15 3 * * *",
+    ),
+]
