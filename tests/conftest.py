@@ -1,0 +1,8 @@
+import pytest
+
+pytest_plugins = ["tests.support.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _media_and_language(settings):
+    settings.LANGUAGE_CODE = "ar"
