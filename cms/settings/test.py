@@ -1,7 +1,7 @@
 """Fast, deterministic settings for `make test`; the database is still a real one."""
 
 from .base import *  # noqa: F403
-from .base import NOTIFICATIONS, Q_CLUSTER, env
+from .base import DATABASES, NOTIFICATIONS, Q_CLUSTER, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -14,3 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: tests that start a second process (rate limits, browser) share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

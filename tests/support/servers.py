@@ -1,0 +1,1 @@
+"""Real servers on loopback for tests: SMTP and the SMS gateway stand-in."""
