@@ -275,7 +275,9 @@ NOTIFICATIONS = {
     ),
     "SMS_ID_FIELD": env("SMS_ID_FIELD", default="id"),
     "SMS_ERROR_FIELD": env("SMS_ERROR_FIELD", default="error"),
-    "SMS_TIMEOUT": env.int("SMS_TIMEOUT", default=10),
+    "SMS_TIMEOUT": env.float("SMS_TIMEOUT", default=10),
+    "SENDING_TIMEOUT_SECONDS": env.int("NOTIFICATION_SENDING_TIMEOUT", default=600),
+    "REQUEUE_AFTER_SECONDS": env.int("NOTIFICATION_REQUEUE_AFTER", default=300),
     "MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=3),
     "RETRY_DELAY_SECONDS": env.int("NOTIFICATION_RETRY_DELAY", default=60),
 }

@@ -17,4 +17,8 @@ STORAGES = {
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: tests that start a second process (rate limits, browser) share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_SQLITE_NAME", default=str(VAR_DIR / "test.sqlite3"))
+    }
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -34,7 +34,11 @@ class Message(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     dedupe_key = models.CharField(
-        _("de-duplication key"), max_length=200, unique=True, null=True, blank=True,
+        _("de-duplication key"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("A second message with the same key is not created."),
     )
     status = models.CharField(
