@@ -171,7 +171,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="Rifada")
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
-USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_TRACK_ACTIVITY = False
 INVITATION_VALID_DAYS = 7
 
 # --- Wagtail ----------------------------------------------------------------------------
