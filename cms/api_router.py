@@ -11,3 +11,8 @@ router.register("staff", StaffMemberViewSet, basename="staff")
 
 app_name = "api"
 urlpatterns = router.urls
+
+
+def only_api_v1(endpoints, **kwargs):
+    """drf-spectacular preprocessing hook: document /api/v1/ only, not Wagtail's API views."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agency data for the committee's tablet and phone apps.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["cms.api_router.only_api_v1"],
 }
 
 # --- Background jobs --------------------------------------------------------------------
