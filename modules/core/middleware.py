@@ -1,3 +1,6 @@
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+
+
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not set: a conservative permissions policy
     and a content security policy that allows only this site's own assets."""
@@ -18,3 +21,16 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )
         return response
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, minus its 404 → /<lang>/… redirect for the paths that live
+    outside the language prefixes (APIs, admin, health). The public page tree under /<lang>/
+    matches any path, so without this an API's 404 would turn into a redirect to a page."""
+
+    UNPREFIXED = ("/api/", "/_allauth/", "/admin/", "/documents/", "/healthz", "/i18n/")
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(self.UNPREFIXED):
+            return response
+        return super().process_response(request, response)
