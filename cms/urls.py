@@ -20,8 +20,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/schema/ui/", SpectacularSwaggerView.as_view(url_name="api-schema"),
-         name="api-docs"),
+    path(
+        "api/v1/schema/ui/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
+    ),
     path("api/v1/", include("cms.api_router")),
     path("api/v2/", api_router.urls),
 ]

@@ -5,7 +5,8 @@ import sys
 
 
 def problems(path: str) -> list[str]:
-    text = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as catalog:
+        text = catalog.read()
     found = []
     for block in re.split(r"\n\s*\n", text):
         if "msgid" not in block or re.search(r'^msgid ""\s*\nmsgstr ""\s*\n"', block, re.M):

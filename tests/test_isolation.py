@@ -48,7 +48,7 @@ def named_routes():
                 found.append((name, inherited + _arguments(entry.pattern)))
 
     walk(get_resolver().url_patterns, "", [])
-    return sorted(set((name, tuple(args)) for name, args in found))
+    return sorted({(name, tuple(args)) for name, args in found})
 
 
 def test_every_scoped_model_has_a_foreign_record_maker():
@@ -86,8 +86,10 @@ def test_agency_user_cannot_reach_another_agencys_records(
     user = request.getfixturevalue(user_fixture)
     foreign = make_foreign_records(season=season)
     foreign_ids = sorted({record.pk for record in foreign.values()})
-    before = {model: model._base_manager.filter(pk=obj.pk).values().get()
-              for model, obj in foreign.items()}
+    before = {
+        model: model._base_manager.filter(pk=obj.pk).values().get()
+        for model, obj in foreign.items()
+    }
     leaks = []
     checked = 0
 
@@ -121,8 +123,10 @@ def test_agency_user_cannot_reach_another_agencys_records(
                 if shown:
                     leaks.append(f"GET {url} ({name}) shows {shown}")
 
-    after = {model: model._base_manager.filter(pk=obj.pk).values().get()
-             for model, obj in foreign.items()}
+    after = {
+        model: model._base_manager.filter(pk=obj.pk).values().get()
+        for model, obj in foreign.items()
+    }
     assert checked > 100
     assert not leaks, "\n".join(leaks)
     assert after == before, "another agency's records were changed"

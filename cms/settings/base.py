@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "modules.accounts.apps.RifadaUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -138,8 +138,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -173,6 +175,8 @@ HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 USERSESSIONS_TRACK_ACTIVITY = False
 INVITATION_VALID_DAYS = 7
+# Invitation links are allauth password-reset links, so they share this lifetime.
+PASSWORD_RESET_TIMEOUT = INVITATION_VALID_DAYS * 24 * 60 * 60
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = _("Rifada")

@@ -4,6 +4,8 @@ Agency users never reach `/admin/` (403 even if a permission was granted by mist
 committee person without a TOTP authenticator is sent to set one up before anything else.
 """
 
+from urllib.parse import urlencode
+
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 ADMIN_PREFIX = "/admin/"
+# Pages a committee person without TOTP may still open: setting it up (allauth asks for the
+# password again first), and signing out.
+MFA_SETUP_PATHS = ("/accounts/2fa/", "/accounts/reauthenticate/", "/accounts/logout/")
 
 
 class AdminAccessMiddleware:
@@ -23,7 +28,8 @@ class AdminAccessMiddleware:
             if request.path.startswith(ADMIN_PREFIX) and not user.is_committee:
                 raise PermissionDenied
             if user.is_committee and self._needs_mfa(request, user):
-                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('mfa_activate_totp')}?{query}")
         return self.get_response(request)
 
     @staticmethod
@@ -33,13 +39,8 @@ class AdminAccessMiddleware:
         path = request.path
         if path.startswith((settings.STATIC_URL, "/healthz", "/i18n/")):
             return False
-        if any(part in path for part in ("/accounts/2fa/", "/accounts/logout/")):
+        if any(part in path for part in MFA_SETUP_PATHS):
             return False
-        if request.session.get("rifada_mfa_ok"):
-            return False
-        has_totp = Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
-        if has_totp:
-            request.session["rifada_mfa_ok"] = True
-        return not has_totp
+        # Asked on every request rather than remembered in the session, so that removing the
+        # authenticator takes effect at once.
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import AGENCY_ROLES, COMMITTEE_ROLES
+from .roles import AGENCY_ROLES, COMMITTEE_ROLES, Role
 
 
 class Language(models.TextChoices):
@@ -65,7 +65,13 @@ class User(AbstractUser):
 
     @cached_property
     def role_names(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        # `groups.all()` rather than a values query, so listings can prefetch the groups.
+        return frozenset(group.name for group in self.groups.all()) if self.pk else frozenset()
+
+    @cached_property
+    def role(self) -> Role | None:
+        """The person's one role (see `user_set_role`), or None for an account without one."""
+        return next((Role(name) for name in Role.values if name in self.role_names), None)
 
     @property
     def is_committee(self) -> bool:

@@ -15,10 +15,14 @@ ROLE_COMMITTEE_ADMIN = Role.COMMITTEE_ADMIN.value
 
 
 def _ensure_permissions(apps) -> None:
+    # Historical app configs have no models module, and create_permissions skips those.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, verbosity=0)
+        finally:
+            app_config.models_module = original
 
 
 def sync_role_groups(apps, schema_editor=None) -> None:

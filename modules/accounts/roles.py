@@ -17,18 +17,22 @@ class Role(models.TextChoices):
     AGENCY_STAFF = "agency_staff", _("Agency staff")
 
 
-COMMITTEE_ROLES = frozenset(
-    {Role.COMMITTEE_ADMIN, Role.EDITOR, Role.REVIEWER, Role.OPERATOR}
-)
+COMMITTEE_ROLES = frozenset({Role.COMMITTEE_ADMIN, Role.EDITOR, Role.REVIEWER, Role.OPERATOR})
 AGENCY_ROLES = frozenset({Role.AGENCY_MANAGER, Role.AGENCY_STAFF})
 
 _CONTENT = [
     "wagtailadmin.access_admin",
-    "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-    "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
 ]
 _DIRECTORY_READ = [
-    "agencies.view_season", "agencies.view_agency", "agencies.view_membership",
+    "agencies.view_season",
+    "agencies.view_agency",
+    "agencies.view_membership",
     "agencies.view_staffmember",
 ]
 
@@ -36,23 +40,38 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMITTEE_ADMIN: [
         *_CONTENT,
         *_DIRECTORY_READ,
-        "agencies.add_season", "agencies.change_season", "agencies.delete_season",
-        "agencies.add_agency", "agencies.change_agency", "agencies.delete_agency",
-        "agencies.add_membership", "agencies.change_membership", "agencies.delete_membership",
-        "agencies.add_staffmember", "agencies.change_staffmember",
+        "agencies.add_season",
+        "agencies.change_season",
+        "agencies.delete_season",
+        "agencies.add_agency",
+        "agencies.change_agency",
+        "agencies.delete_agency",
+        "agencies.add_membership",
+        "agencies.change_membership",
+        "agencies.delete_membership",
+        "agencies.add_staffmember",
+        "agencies.change_staffmember",
         "agencies.delete_staffmember",
-        "accounts.add_user", "accounts.change_user", "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
         "audit.view_auditentry",
         "notifications.view_message",
-        "wagtailcore.add_locale", "wagtailcore.change_locale",
+        "notifications.change_message",
+        "wagtailcore.add_locale",
+        "wagtailcore.change_locale",
     ],
     Role.EDITOR: [*_CONTENT],
     Role.REVIEWER: [*_CONTENT, *_DIRECTORY_READ],
     Role.OPERATOR: ["wagtailadmin.access_admin", *_DIRECTORY_READ],
     Role.AGENCY_MANAGER: [
         "agencies.view_agency",
-        "agencies.view_staffmember", "agencies.add_staffmember", "agencies.change_staffmember",
-        "agencies.view_membership", "agencies.add_membership", "agencies.change_membership",
+        "agencies.view_staffmember",
+        "agencies.add_staffmember",
+        "agencies.change_staffmember",
+        "agencies.view_membership",
+        "agencies.add_membership",
+        "agencies.change_membership",
     ],
     Role.AGENCY_STAFF: ["agencies.view_agency", "agencies.view_staffmember"],
 }

@@ -15,8 +15,9 @@ def agency_list(*, user) -> QuerySet[Agency]:
     return Agency.objects.for_user(user)
 
 
-def staff_list(*, user, season: Season | None = None, query: str = "",
-               include_inactive: bool = True) -> QuerySet[StaffMember]:
+def staff_list(
+    *, user, season: Season | None = None, query: str = "", include_inactive: bool = True
+) -> QuerySet[StaffMember]:
     qs = StaffMember.objects.for_user(user).select_related("agency", "season")
     if season is not None:
         qs = qs.filter(season=season)
@@ -24,8 +25,10 @@ def staff_list(*, user, season: Season | None = None, query: str = "",
         qs = qs.filter(is_active=True)
     if query:
         qs = qs.filter(
-            Q(name_ar__icontains=query) | Q(name_en__icontains=query)
-            | Q(national_id__startswith=query) | Q(phone__contains=query)
+            Q(name_ar__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(national_id__startswith=query)
+            | Q(phone__contains=query)
             | Q(job_title__icontains=query)
         )
     return qs

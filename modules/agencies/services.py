@@ -179,3 +179,15 @@ def staff_bulk_create(*, actor: User, members: list[StaffMember]) -> list[StaffM
         }
         record(actor=actor, action=AuditAction.CREATE, instance=member, changes=changes)
     return created
+
+
+@transaction.atomic
+def season_save(*, season: Season) -> Season:
+    """Save a season; making it active ends the season that was active before it."""
+    if season.is_active:
+        previous = Season.objects.select_for_update().active().exclude(pk=season.pk)
+        for other in previous:
+            other.is_active = False
+            other.save(update_fields=["is_active", "updated_at"])
+    season.save()
+    return season

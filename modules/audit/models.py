@@ -3,6 +3,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.scoping import AgencyScopedManager
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
@@ -39,6 +41,7 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     agency_lookup = "agency"
+    objects = AgencyScopedManager()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -3,7 +3,8 @@
 import datetime
 
 from django.utils import formats
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian, Hijri
 
 HIJRI_MONTHS = [

@@ -1,5 +1,6 @@
 from django.db import models
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class TimeStampedModel(models.Model):
@@ -19,14 +20,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "ar").startswith("en"):
             return self.name_en or self.name_ar
         return self.name_ar or self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class WorkerHeartbeat(models.Model):

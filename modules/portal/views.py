@@ -6,10 +6,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from modules.accounts.services import user_update_profile
+
 from .access import agency_user_required
 from .cards import cards_for
 from .forms import ProfileForm
-from .services import user_update_profile
 
 
 @agency_user_required

@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 
+from modules.accounts.role_sync import sync_role_groups
 from modules.accounts.roles import Role
 from modules.accounts.services import user_create
 from modules.agencies.models import Agency, AgencyKind, Season
@@ -37,9 +40,18 @@ def agency_b(db):
     return make_agency("agency-b")
 
 
+def ensure_role_groups() -> None:
+    """Tests that commit (live server, second processes) end with a flush, which empties the
+    tables the data migrations filled; put the role groups back for the tests after them."""
+    if Group.objects.filter(name__in=Role.values).count() < len(Role.values):
+        sync_role_groups(django_apps)
+
+
 def make_user(email: str, role: Role, agency: Agency | None = None, *, password=PASSWORD):
-    user = user_create(email=email, role=role, agency=agency, invite=False,
-                       first_name=email.split("@")[0])
+    ensure_role_groups()
+    user = user_create(
+        email=email, role=role, agency=agency, invite=False, first_name=email.split("@")[0]
+    )
     user.set_password(password)
     user.save(update_fields=["password"])
     return user

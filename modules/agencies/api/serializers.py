@@ -19,6 +19,15 @@ class StaffMemberOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = StaffMember
         fields = [
-            "id", "agency", "season", "name_ar", "name_en", "national_id", "phone", "email",
-            "job_title", "gender", "is_active",
+            "id",
+            "agency",
+            "season",
+            "name_ar",
+            "name_en",
+            "national_id",
+            "phone",
+            "email",
+            "job_title",
+            "gender",
+            "is_active",
         ]

@@ -123,10 +123,15 @@ def test_people_without_the_view_permission_are_refused(client):
     assert b"/admin/messages/" not in client.get(reverse("wagtailadmin_home")).content
 
 
-def test_resending_needs_the_change_permission(admin_client):
+def test_resending_needs_the_change_permission(client):
+    viewer = make_user("viewer@example.org", Role.OPERATOR)
+    viewer.user_permissions.add(
+        Permission.objects.get(content_type__app_label="notifications", codename="view_message")
+    )
+    client.force_login(viewer)
     message = MessageFactory(status=MessageStatus.FAILED)
 
-    assert _refused(admin_client.post(reverse("messages:resend", args=[message.pk])))
+    assert _refused(client.post(reverse("messages:resend", args=[message.pk])))
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
 

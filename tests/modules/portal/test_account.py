@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from modules.accounts.services import user_update_profile
 from modules.agencies.validators import normalize_phone
-from modules.portal.services import user_update_profile
 
 from .conftest import url
 

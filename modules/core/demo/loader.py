@@ -1,0 +1,243 @@
+"""Load `fixtures/` into the database: a season, agencies, a roster, demo people, home pages."""
+
+import csv
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from hijridate import Hijri
+from wagtail.models import Locale, Page, Site
+
+from cms.home.models import HomePage
+from modules.accounts.models import User
+from modules.accounts.roles import COMMITTEE_ROLES, Role
+from modules.accounts.services import user_create, user_update
+from modules.agencies.models import Agency, Season, StaffMember
+
+from .mfa import ensure_demo_authenticators
+from .records import Tally, sync_rows
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+# One shared password for every demo account; printed by `load_demo`, so never for production.
+DEMO_PASSWORD = "Rifada-Demo-1447"  # noqa: S105 - public on purpose
+SITE_NAME = "الرفادة"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: Role
+    agency: Agency | None
+    has_totp: bool
+
+
+@dataclass
+class DemoResult:
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    logins: list[DemoLogin] = field(default_factory=list)
+    season: Season | None = None
+
+    def tally(self, label: str) -> Tally:
+        return self.tallies.setdefault(label, Tally())
+
+    @property
+    def wrote(self) -> bool:
+        return any(tally.wrote for tally in self.tallies.values())
+
+
+class _DemoPasswordHash:
+    """The demo password hashed once per run and shared by the demo accounts.
+
+    A password hash is deliberately slow (PBKDF2, about half a second here); hashing and
+    checking it per account made up most of the load time.
+    """
+
+    def __init__(self) -> None:
+        self._encoded = ""
+        self._checked: dict[str, bool] = {}
+
+    @property
+    def encoded(self) -> str:
+        if not self._encoded:
+            self._encoded = make_password(DEMO_PASSWORD)
+            self._checked[self._encoded] = True
+        return self._encoded
+
+    def matches(self, encoded: str) -> bool:
+        if encoded not in self._checked:
+            self._checked[encoded] = check_password(DEMO_PASSWORD, encoded)
+        return self._checked[encoded]
+
+
+def _read_json(name: str):
+    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))
+
+
+def _read_csv(name: str) -> list[dict]:
+    with (FIXTURES_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def load_demo_data() -> DemoResult:
+    """Everything or nothing: one transaction, so a bad fixture row leaves no half-load."""
+    result = DemoResult()
+    result.season = load_season(result.tally("seasons"))
+    agencies = load_agencies(result.tally("agencies"))
+    load_staff(season=result.season, agencies=agencies, tally=result.tally("staff members"))
+    result.logins = load_users(
+        agencies=agencies, tally=result.tally("users"), mfa_tally=result.tally("authenticators")
+    )
+    load_home_pages(locale_tally=result.tally("locales"), page_tally=result.tally("pages"))
+    return result
+
+
+def load_season(tally: Tally) -> Season:
+    """The demo season, active; any other active season steps aside (only one may be)."""
+    data = _read_json("season.json")
+    row = {
+        "hijri_year": data["hijri_year"],
+        "starts_on": Hijri(*data["starts_on_hijri"]).to_gregorian(),
+        "ends_on": Hijri(*data["ends_on_hijri"]).to_gregorian(),
+        "is_active": data["is_active"],
+    }
+    if row["is_active"]:
+        for other in Season.objects.active().exclude(hijri_year=row["hijri_year"]):
+            other.is_active = False
+            other.save(update_fields=["is_active", "updated_at"])
+            tally.updated += 1
+    return sync_rows(Season, key="hijri_year", rows=[row], tally=tally)[row["hijri_year"]]
+
+
+def load_agencies(tally: Tally) -> dict[str, Agency]:
+    rows = [{**row, "is_active": True} for row in _read_json("agencies.json")]
+    return sync_rows(Agency, key="code", rows=rows, tally=tally)
+
+
+def load_staff(*, season: Season, agencies: dict[str, Agency], tally: Tally) -> None:
+    rows = [
+        {**row, "agency": agencies[row["agency"]], "is_active": True}
+        for row in _read_csv("staff.csv")
+    ]
+    sync_rows(StaffMember, key="national_id", rows=rows, tally=tally, scope={"season": season})
+
+
+def load_users(*, agencies: dict[str, Agency], tally: Tally, mfa_tally: Tally) -> list[DemoLogin]:
+    """Accounts are made through the accounts service, as an administrator would make them."""
+    logins = []
+    password = _DemoPasswordHash()
+    for row in _read_json("users.json"):
+        role = Role(row.pop("role"))
+        agency_code = row.pop("agency")
+        agency = agencies[agency_code] if agency_code else None
+        user = _ensure_user(row=row, role=role, agency=agency, password=password, tally=tally)
+        if role in COMMITTEE_ROLES:
+            ensure_demo_authenticators(user=user, tally=mfa_tally)
+        logins.append(
+            DemoLogin(email=user.email, role=role, agency=agency, has_totp=role in COMMITTEE_ROLES)
+        )
+    return logins
+
+
+def _ensure_user(
+    *, row: dict, role: Role, agency: Agency | None, password: _DemoPasswordHash, tally: Tally
+) -> User:
+    user = User.objects.filter(email__iexact=row["email"]).first()
+    if user is None:
+        user = user_create(**row, role=role, agency=agency, invite=False)
+        user.password = password.encoded
+        user.save(update_fields=["password"])
+        tally.created += 1
+        return user
+
+    details_differ = not user.is_active or any(
+        getattr(user, name) != value for name, value in row.items()
+    )
+    role_differs = user.role != role or user.agency_id != (agency.pk if agency else None)
+    if details_differ or role_differs:
+        user_update(user=user, **row, role=role, agency=agency, is_active=True)
+    password_differs = not password.matches(user.password)
+    if password_differs:
+        user.password = password.encoded
+        user.save(update_fields=["password"])
+
+    if details_differ or role_differs or password_differs:
+        tally.updated += 1
+    else:
+        tally.unchanged += 1
+    return user
+
+
+def load_home_pages(*, locale_tally: Tally, page_tally: Tally) -> HomePage:
+    """The Arabic home page as the default site's root, with its English translation.
+
+    Pages are content: once created they belong to the editors, so a later run does not
+    overwrite what was edited in the admin; it only recreates what is missing.
+    """
+    locales = {}
+    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+        locales[code], created = Locale.objects.get_or_create(language_code=code)
+        if created:
+            locale_tally.created += 1
+        else:
+            locale_tally.unchanged += 1
+
+    content = _read_json("pages.json")["home"]
+    arabic = locales[settings.LANGUAGE_CODE]
+    home = HomePage.objects.filter(depth=2, locale=arabic).first()
+    site = Site.objects.filter(is_default_site=True).first()
+    if home is None:
+        _remove_wagtail_welcome_page(site, page_tally)
+        home = HomePage(locale=arabic, slug="home", **content[arabic.language_code])
+        Page.get_first_root_node().add_child(instance=home)
+        home.save_revision().publish()
+        page_tally.created += 1
+    else:
+        page_tally.unchanged += 1
+
+    for code, locale in locales.items():
+        if locale == arabic:
+            continue
+        if home.get_translation_or_none(locale) is not None:
+            page_tally.unchanged += 1
+            continue
+        translation = home.copy_for_translation(locale)
+        for name, value in content[code].items():
+            setattr(translation, name, value)
+        translation.save_revision().publish()
+        page_tally.created += 1
+
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name=SITE_NAME,
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save(update_fields=["root_page"])
+    return home
+
+
+def _remove_wagtail_welcome_page(site: Site | None, tally: Tally) -> None:
+    """Wagtail's install creates a bare "Welcome" page as the site root; ours replaces it.
+
+    Only a plain `Page` (never content of ours) directly under the root with no children is
+    removed. The site is pointed at the tree root first: deleting its root page would
+    delete the site.
+    """
+    placeholder = Page.objects.filter(
+        depth=2, numchild=0, content_type=ContentType.objects.get_for_model(Page)
+    ).first()
+    if placeholder is None:
+        return
+    if site is not None and site.root_page_id == placeholder.pk:
+        site.root_page = Page.get_first_root_node()
+        site.save(update_fields=["root_page"])
+    placeholder.delete()
+    tally.removed += 1

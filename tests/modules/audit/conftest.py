@@ -1,0 +1,16 @@
+import pytest
+from django.test import Client
+
+from tests.support.mfa import activate_totp
+
+
+def signed_in_with_totp(user) -> Client:
+    activate_totp(user)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(committee_admin):
+    return signed_in_with_totp(committee_admin)
