@@ -28,7 +28,7 @@ from .services import user_create, user_invite, user_update
 
 
 def _role_label(user: User) -> str:
-    return user.role.label if user.role else ""
+    return user.get_role_display()
 
 
 def _agency_name(user: User) -> str:
@@ -66,12 +66,7 @@ class IndexView(wagtail_users.IndexView):
         ]
 
     def get_base_queryset(self):
-        return (
-            super()
-            .get_base_queryset()
-            .select_related("membership__agency")
-            .prefetch_related("groups")
-        )
+        return super().get_base_queryset().select_related("membership__agency")
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))

@@ -45,6 +45,13 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Changed through the role service, which also sets the matching group."),
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ARABIC
     )
@@ -63,24 +70,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
-    @cached_property
-    def role_names(self) -> frozenset[str]:
-        # `groups.all()` rather than a values query, so listings can prefetch the groups.
-        return frozenset(group.name for group in self.groups.all()) if self.pk else frozenset()
-
-    @cached_property
-    def role(self) -> Role | None:
-        """The person's one role (see `user_set_role`), or None for an account without one."""
-        return next((Role(name) for name in Role.values if name in self.role_names), None)
-
     @property
     def is_committee(self) -> bool:
         """Committee people see every agency's records."""
-        return self.is_superuser or bool(self.role_names & COMMITTEE_ROLES)
+        return self.is_superuser or self.role in COMMITTEE_ROLES
 
     @property
     def is_agency_user(self) -> bool:
-        return not self.is_committee and bool(self.role_names & AGENCY_ROLES)
+        return not self.is_committee and self.role in AGENCY_ROLES
 
     @cached_property
     def agency_id(self) -> int | None:

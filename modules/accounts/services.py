@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from wagtail.users.models import UserProfile
 
 from modules.agencies.models import Agency, Membership
 from modules.agencies.validators import normalize_phone
@@ -45,6 +46,7 @@ def user_create(
     # The committee vouches for the address, and the invitation can only be used from it.
     # allauth refuses to add a second factor while an unverified address is on record.
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    _sync_admin_language(user)
     user_set_role(user=user, role=role, agency=agency)
     if invite:
         user_invite(user=user)
@@ -58,12 +60,14 @@ def user_set_role(*, user: User, role: Role | str, agency: Agency | None = None)
     if (role in AGENCY_ROLES) != (agency is not None):
         raise ValueError("Agency roles need an agency; committee roles must not have one.")
     user.groups.set([Group.objects.get(name=role.value)])
+    user.role = role
+    user.save(update_fields=["role"])
     if role in AGENCY_ROLES:
         Membership.objects.update_or_create(user=user, defaults={"agency": agency, "role": role})
     else:
         Membership.objects.filter(user=user).delete()
-    for cached in ("role_names", "role", "agency_id"):
-        user.__dict__.pop(cached, None)
+    user.__dict__.pop("agency_id", None)
+    user._state.fields_cache.pop("membership", None)
 
 
 @transaction.atomic
@@ -87,6 +91,8 @@ def user_update(
     user.phone = phone
     user.preferred_language = preferred_language
     user.save()
+    EmailAddress.objects.filter(user=user, primary=True).update(email=user.email)
+    _sync_admin_language(user)
     if is_active and not user.is_active:
         user_reactivate(user=user)
     agency_id = agency.pk if agency is not None else None
@@ -95,6 +101,14 @@ def user_update(
     if not is_active and user.is_active:
         user_deactivate(user=user)
     return user
+
+
+def _sync_admin_language(user: User) -> None:
+    """The Wagtail admin speaks the person's preferred language too."""
+    profile = UserProfile.get_for_user(user)
+    if profile.preferred_language != user.preferred_language:
+        profile.preferred_language = user.preferred_language
+        profile.save(update_fields=["preferred_language"])
 
 
 def invitation_url(user: User) -> str:
@@ -171,4 +185,5 @@ def user_update_profile(
     for name, value in values.items():
         setattr(user, name, value)
     user.save(update_fields=list(values))
+    _sync_admin_language(user)
     return user

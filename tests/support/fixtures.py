@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 
 from modules.accounts.role_sync import sync_role_groups
 from modules.accounts.roles import Role
-from modules.accounts.services import user_create
+from modules.accounts.services import user_create, user_update_profile
 from modules.agencies.models import Agency, AgencyKind, Season
 
 PASSWORD = "A-long-test-passphrase-1447"
@@ -75,3 +75,21 @@ def staff_a(agency_a):
 @pytest.fixture
 def committee_admin(db):
     return make_user("admin@example.org", Role.COMMITTEE_ADMIN)
+
+
+@pytest.fixture
+def admin_client(client, committee_admin):
+    """The committee administrator in the Wagtail admin: second factor set up, admin in English
+    (tests read English; Arabic pages are checked by the tests that ask for Arabic)."""
+    from .mfa import activate_totp
+
+    activate_totp(committee_admin)
+    user_update_profile(
+        user=committee_admin,
+        first_name=committee_admin.first_name,
+        last_name=committee_admin.last_name,
+        phone="",
+        preferred_language="en",
+    )
+    client.force_login(committee_admin)
+    return client

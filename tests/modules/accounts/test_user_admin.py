@@ -40,7 +40,7 @@ def _edit_data(user, **overrides):
         "last_name": user.last_name or "y",
         "phone": user.phone,
         "preferred_language": user.preferred_language,
-        "role": user.role.value,
+        "role": user.role,
         "agency": user.agency_id or "",
         "is_active": "on" if user.is_active else "",
     }

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from modules.accounts.models import User
+from modules.accounts.services import user_update_profile
 from modules.agencies.models import StaffMember
 
 from .conftest import STAFF_HEADERS_EN, csv_upload, staff_row
@@ -21,12 +22,6 @@ ACCOUNT_HEADERS = [
     "Role",
     "Agency code",
 ]
-
-
-@pytest.fixture
-def admin_client(client, committee_admin, no_committee_mfa):
-    client.force_login(committee_admin)
-    return client
 
 
 def test_staff_import_for_several_agencies(admin_client, agency_a, agency_b, season):
@@ -81,7 +76,10 @@ def test_account_import_creates_and_invites(
 @pytest.mark.parametrize(
     "kind, first_header", [("staff", "الاسم بالعربية"), ("accounts", "البريد الإلكتروني")]
 )
-def test_templates_in_the_admins_language(admin_client, kind, first_header):
+def test_templates_in_the_admins_language(admin_client, committee_admin, kind, first_header):
+    user_update_profile(
+        user=committee_admin, first_name="", last_name="", phone="", preferred_language="ar"
+    )
     response = admin_client.get(reverse("agencies_import_template", args=[kind, "xlsx"]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     headers = [cell.value for cell in workbook.worksheets[0][1]]

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from modules.agencies.models import StaffMember
 from modules.agencies.services import (
@@ -62,6 +63,13 @@ def test_committee_names_the_agency(committee_admin, agency_b, season):
     assert "agency" in error.value.message_dict
     member = staff_create(actor=committee_admin, agency=agency_b, **PERSON)
     assert member.agency == agency_b
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are checked in English; their Arabic is the catalog's business."""
+    with translation.override("en"):
+        yield
 
 
 def test_no_active_season_is_a_clear_error(manager_a):

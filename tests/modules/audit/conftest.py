@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client
 
 from tests.support.mfa import activate_totp
@@ -9,8 +8,3 @@ def signed_in_with_totp(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def admin_client(committee_admin):
-    return signed_in_with_totp(committee_admin)

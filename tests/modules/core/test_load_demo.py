@@ -112,7 +112,7 @@ def test_one_account_per_role_with_the_demo_password():
     for user in users:
         assert user.email.endswith("@demo.rifada.sa")
         assert user.check_password(DEMO_PASSWORD)
-        if user.role_names & AGENCY_ROLES:
+        if user.role in AGENCY_ROLES:
             assert user.membership.agency.code
         else:
             assert not Membership.objects.filter(user=user).exists()
@@ -120,7 +120,7 @@ def test_one_account_per_role_with_the_demo_password():
 
 def test_committee_accounts_have_totp_and_recovery_codes():
     load_demo()
-    committee = [user for user in User.objects.all() if user.role_names & COMMITTEE_ROLES]
+    committee = [user for user in User.objects.all() if user.role in COMMITTEE_ROLES]
 
     assert len(committee) == len(COMMITTEE_ROLES)
     for user in committee:

@@ -107,7 +107,7 @@ def test_not_found_uses_our_page(client):
 
 
 def test_an_agency_user_in_the_wagtail_admin_gets_our_403(manager):
-    response = manager.get("/admin/")
+    response = manager.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 403
     assert "You cannot open this page" in html_of(response)
 
@@ -143,10 +143,14 @@ def test_the_invitation_link_asks_to_set_a_password(client, agency_a):
     from modules.accounts.services import user_create
 
     invited = user_create(
-        email="new@example.org", role=Role.AGENCY_STAFF, agency=agency_a, invite=False
+        email="new@example.org",
+        role=Role.AGENCY_STAFF,
+        agency=agency_a,
+        invite=False,
+        preferred_language="en",
     )
-    with translation.override("en"):
-        link = invitation_url(invited).removeprefix(settings.SITE_URL)
+    link = invitation_url(invited).removeprefix(settings.SITE_URL)
+    assert link.startswith("/en/")
     response = client.get(link, follow=True)
     html = html_of(response)
     assert "Set your password" in html
