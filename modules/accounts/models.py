@@ -50,7 +50,7 @@ class User(AbstractUser):
         max_length=20,
         choices=Role.choices,
         blank=True,
-        help_text=_("Changed through the role service, which also sets the matching group."),
+        help_text=_("One role per person: it decides what they can see and do."),
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ARABIC

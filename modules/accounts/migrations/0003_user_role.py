@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='role',
-            field=models.CharField(blank=True, choices=[('committee_admin', 'Committee administrator'), ('editor', 'Editor'), ('reviewer', 'Reviewer'), ('operations_operator', 'Operations-room operator'), ('agency_manager', 'Agency manager'), ('agency_staff', 'Agency staff')], help_text='Changed through the role service, which also sets the matching group.', max_length=20, verbose_name='role'),
+            field=models.CharField(blank=True, choices=[('committee_admin', 'Committee administrator'), ('editor', 'Editor'), ('reviewer', 'Reviewer'), ('operations_operator', 'Operations-room operator'), ('agency_manager', 'Agency manager'), ('agency_staff', 'Agency staff')], help_text='One role per person: it decides what they can see and do.', max_length=20, verbose_name='role'),
         ),
         migrations.RunPython(role_from_group, migrations.RunPython.noop),
     ]
