@@ -188,6 +188,8 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+# No avatars from gravatar.com: the platform runs on an intranet and calls no outside service.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ar", "العربية"), ("en", "English")]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

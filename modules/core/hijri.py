@@ -21,7 +21,6 @@ HIJRI_MONTHS = [
     _("Dhu al-Qadah"),
     _("Dhu al-Hijjah"),
 ]
-ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def to_hijri(value: datetime.date) -> Hijri:
@@ -38,7 +37,11 @@ def hijri_year_bounds(hijri_year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def format_hijri(value: datetime.date | None) -> str:
-    """'12 Dhu al-Hijjah 1447' in the active language, Arabic-Indic digits in Arabic."""
+    """'12 Dhu al-Hijjah 1447' in the active language.
+
+    Digits stay 0-9 in Arabic too, as on Saudi government sites, so the Hijri date reads the
+    same way as the Gregorian date printed beside it.
+    """
     if value is None:
         return ""
     try:
@@ -47,7 +50,7 @@ def format_hijri(value: datetime.date | None) -> str:
         return ""
     text = f"{hijri.day} {HIJRI_MONTHS[hijri.month - 1]} {hijri.year}"
     if (get_language() or "ar").startswith("ar"):
-        text = text.translate(ARABIC_INDIC) + " هـ"
+        text += " هـ"
     return text
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from .hijri import HIJRI_MONTHS, format_hijri
 
 # Recomputes the Hijri date as the person picks a Gregorian one, with the browser's own
-# Umm al-Qura calendar; the month names and digits come from `hijri.py`, so the text is the
+# Umm al-Qura calendar; the month names come from `hijri.py`, so the text is the
 # same the server renders. Without JavaScript the server's text for the last value stays.
 _LIVE_UPDATE = mark_safe(  # noqa: S308 - a constant script, no user input
     """<script>(function () {
@@ -20,7 +20,6 @@ _LIVE_UPDATE = mark_safe(  # noqa: S308 - a constant script, no user input
   window.rifadaDualDate = true;
   var parts = new Intl.DateTimeFormat("en-u-ca-islamic-umalqura-nu-latn",
     {day: "numeric", month: "numeric", year: "numeric", timeZone: "UTC"});
-  var arabicDigits = "٠١٢٣٤٥٦٧٨٩";
   document.addEventListener("input", function (event) {
     var input = event.target;
     var box = input.closest && input.closest("[data-hijri-months]");
@@ -35,7 +34,7 @@ _LIVE_UPDATE = mark_safe(  # noqa: S308 - a constant script, no user input
     var text = parseInt(found.day, 10) + " " + months[parseInt(found.month, 10) - 1] + " "
       + parseInt(found.year, 10);
     if (box.dataset.hijriArabic === "1") {
-      text = text.replace(/[0-9]/g, function (d) { return arabicDigits[d]; }) + " هـ";
+      text += " هـ";
     }
     output.textContent = text;
   });
