@@ -5,8 +5,6 @@ agency's record is a 404) and every action is checked with `can()` (agency staff
 not change: 403). Writes go through `services`, imports through `imports`.
 """
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +16,6 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from modules.core.scoping import can, get_for_user_or_404
-from modules.core.text import normalize_digits
 from modules.portal.access import agency_user_required
 
 from .forms import ImportUploadForm, RosterFilterForm, StaffMemberForm
@@ -35,23 +32,11 @@ from .services import staff_create, staff_set_active, staff_update
 
 PAGE_SIZE = 25
 TEMPLATE_FORMATS = ("csv", "xlsx")
-_PHONE_LIKE = re.compile(r"[\d\s+()-]+")
 
 
 def _require(user, permission: str, obj=None) -> None:
     if not can(user, permission, obj):
         raise PermissionDenied
-
-
-def _search_term(text: str) -> str:
-    """What the user typed, made to match stored values: ASCII digits, and a phone typed as
-    "050 123 4567" becomes "501234567", which the stored +966501234567 contains."""
-    term = normalize_digits(text).strip()
-    if _PHONE_LIKE.fullmatch(term):
-        term = re.sub(r"[\s()-]", "", term)
-        if term.startswith("0"):
-            term = term.lstrip("0")
-    return term
 
 
 def _roster(request):
@@ -67,12 +52,13 @@ def _roster(request):
     filters = getattr(form, "cleaned_data", {})
     year = filters.get("season")
     season = next((season for season in seasons if season.hijri_year == year), active)
-    queryset = staff_list(
-        user=request.user, season=season, query=_search_term(filters.get("q", ""))
-    )
     status = filters.get("status")
-    if status in ("active", "inactive"):
-        queryset = queryset.filter(is_active=status == "active")
+    queryset = staff_list(
+        user=request.user,
+        season=season,
+        query=filters.get("q", ""),
+        active=None if status not in ("active", "inactive") else status == "active",
+    )
     return form, season, queryset.order_by("name_ar", "pk")
 
 
