@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modules.accounts.models import User
 from modules.audit.context import acting_as
-from modules.audit.models import AuditAction
-from modules.audit.recorder import record, snapshot
+from modules.audit.recorder import record_created
 from modules.core.scoping import can
 
 from .models import Agency, Season, StaffMember
@@ -171,13 +170,7 @@ def staff_bulk_create(*, actor: User, members: list[StaffMember]) -> list[StaffM
         raise PermissionDenied
     created = StaffMember.objects.bulk_create(members, batch_size=BULK_BATCH_SIZE)
     # bulk_create sends no post_save signal, so the audit entries are written here.
-    for member in created:
-        changes = {
-            name: [None, value]
-            for name, value in snapshot(member).items()
-            if value not in ("", None)
-        }
-        record(actor=actor, action=AuditAction.CREATE, instance=member, changes=changes)
+    record_created(actor=actor, instances=created, batch_size=BULK_BATCH_SIZE)
     return created
 
 

@@ -47,11 +47,12 @@ def _agency_id(instance):
         return None
 
 
-def record(*, actor, action: str, instance, changes: dict) -> AuditEntry:
+def _entry(*, actor, action: str, instance, changes: dict) -> AuditEntry:
     agency_id = _agency_id(instance)
     if instance._meta.model_name == "agency":
+        # A deleted agency's entry cannot point at it any more.
         agency_id = instance.pk if action != AuditAction.DELETE else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor,
         actor_repr=str(actor)[:255] if actor else "",
         action=action,
@@ -61,6 +62,31 @@ def record(*, actor, action: str, instance, changes: dict) -> AuditEntry:
         agency_id=agency_id,
         changes=changes,
     )
+
+
+def record(*, actor, action: str, instance, changes: dict) -> AuditEntry:
+    entry = _entry(actor=actor, action=action, instance=instance, changes=changes)
+    entry.save()
+    return entry
+
+
+def record_created(*, actor, instances, batch_size: int = 500) -> list[AuditEntry]:
+    """One "created" entry per record, in batched inserts: for bulk writes (imports), which
+    send no signals."""
+    entries = [
+        _entry(
+            actor=actor,
+            action=AuditAction.CREATE,
+            instance=instance,
+            changes={
+                name: [None, value]
+                for name, value in snapshot(instance).items()
+                if value not in ("", None)
+            },
+        )
+        for instance in instances
+    ]
+    return AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
