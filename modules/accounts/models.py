@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modules.core.sanitize import validate_plain_text
+
 from .roles import AGENCY_ROLES, COMMITTEE_ROLES, Role
 
 
@@ -43,6 +45,12 @@ class User(AbstractUser):
     """A person who signs in with an e-mail address; committee or agency by role."""
 
     username = None
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_plain_text]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_plain_text]
+    )
     email = models.EmailField(_("e-mail address"), unique=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     role = models.CharField(

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from modules.core.models import BilingualNameMixin, TimeStampedModel
+from modules.core.sanitize import validate_plain_text
 from modules.core.scoping import AgencyScopedManager
 
 from .validators import validate_national_id, validate_phone
@@ -60,7 +61,9 @@ class Agency(BilingualNameMixin, TimeStampedModel):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -124,7 +127,9 @@ class StaffMember(BilingualNameMixin, TimeStampedModel):
     )
     phone = models.CharField(_("mobile phone"), max_length=20, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
-    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     is_active = models.BooleanField(_("active"), default=True)
 

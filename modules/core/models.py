@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .sanitize import validate_plain_text
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -14,8 +16,10 @@ class TimeStampedModel(models.Model):
 class BilingualNameMixin(models.Model):
     """Configuration records carry both names; `name` is the active language's."""
 
-    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, validators=[validate_plain_text])
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, validators=[validate_plain_text]
+    )
 
     class Meta:
         abstract = True

@@ -1,6 +1,8 @@
 """The one place user-supplied HTML is cleaned. Every caller shares this allow-list."""
 
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 ALLOWED_TAGS = {
     "a",
@@ -54,3 +56,12 @@ def clean_html(value: str) -> str:
 def strip_html(value: str) -> str:
     """Plain text: every tag removed, entities kept escaped."""
     return nh3.clean(value or "", tags=set())
+
+
+def validate_plain_text(value: str) -> None:
+    """For names and other plain-text fields: markup is refused, not silently stored."""
+    if value and nh3.is_html(value):
+        raise ValidationError(
+            _("Enter plain text: HTML tags such as <b> or <script> are not allowed."),
+            code="markup",
+        )

@@ -18,3 +18,16 @@ def test_direction_attributes_survive():
 
 def test_strip_html_leaves_text():
     assert strip_html("<b>bold</b> &amp; plain") == "bold &amp; plain"
+
+
+def test_plain_text_fields_refuse_markup_but_not_ampersands_or_less_than():
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from modules.core.sanitize import validate_plain_text
+
+    for ok in ("محمد الحربي", "Tom & Jerry", "a < b", ""):
+        validate_plain_text(ok)
+    for bad in ("<script>alert(1)</script>", "<b>name</b>", "x<img src=x onerror=alert(1)>"):
+        with pytest.raises(ValidationError):
+            validate_plain_text(bad)
