@@ -6,7 +6,9 @@ from .base import DATABASES, NOTIFICATIONS, Q_CLUSTER, VAR_DIR, env
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Memory by default; a second process (the worker-restart test) is pointed at a real SMTP
+# server through TEST_EMAIL_BACKEND, which a developer's .env does not set by accident.
+EMAIL_BACKEND = env("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 Q_CLUSTER = {**Q_CLUSTER, "sync": env.bool("Q_SYNC", default=True)}
 NOTIFICATIONS = {**NOTIFICATIONS, "RETRY_DELAY_SECONDS": 0}
 ALLOWED_HOSTS = ["*"]
