@@ -95,11 +95,9 @@ def test_home_query_count_does_not_grow_with_the_roster(
     assert response.context["cards"][0].value == roster_size
 
 
-# Middleware: session, user, and allauth's session-activity tracking (a savepoint, its
-# user session, the user again, the update, the release) = 7. The page: the user's groups
-# (role), membership, agency, the user's and the groups' permissions, active season and
-# the staff count = 7.
-HOME_QUERIES = 14
+# The session; the user with their membership and agency (one join); the user's and the
+# groups' permissions; the active season; the staff count.
+HOME_QUERIES = 6
 
 
 # --- the card registry ---------------------------------------------------------------------
