@@ -109,7 +109,8 @@ def _running_in_group(pgid: int) -> list[int]:
 
 def _wait_for_other_sessions_to_end(timeout: float = 15) -> None:
     """PostgreSQL: a killed client's server process may still be finishing a statement it
-    had received; wait until it has gone, so what we read next is final."""
+    had received; wait until none is busy, so what we read next is final. An idle one (its
+    client gone, not yet noticed by the server) can change nothing and is left alone."""
     if connection.vendor != "postgresql":
         return
     deadline = time.monotonic() + timeout
@@ -117,13 +118,14 @@ def _wait_for_other_sessions_to_end(timeout: float = 15) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pid, state, query FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state <> 'idle'"
             )
             sessions = cursor.fetchall()
         if not sessions:
             return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"sessions of killed workers still open: {sessions}")
+            raise RuntimeError(f"sessions of killed workers still busy: {sessions}")
         time.sleep(POLL_SECONDS)
 
 
