@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.servers"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.pages", "tests.support.servers"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,19 +1,71 @@
+"""The public home page: the day's message, the latest news, quick links, indicators."""
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from cms.base.blocks import QuickLinkBlock
+from cms.base.models import SharedPageMixin
+from cms.daily_messages.models import DailyMessagePage
+from cms.news.models import NewsPage
 
-class HomePage(Page):
-    """The root of each language's public site; one per locale."""
+from .indicators import public_indicators
+
+LATEST_NEWS_COUNT = 6
+
+
+class HomePage(SharedPageMixin, Page):
+    """The root of each language's public site: one home page per content language."""
 
     intro = RichTextField(_("introduction"), blank=True)
+    quick_links = StreamField(
+        [("link", QuickLinkBlock())], verbose_name=_("quick links"), blank=True, max_num=8
+    )
 
-    content_panels = [*Page.content_panels, "intro"]
-    api_fields = [APIField("intro")]
+    content_panels = [*Page.content_panels, "intro", "quick_links"]
+    api_fields = [APIField("intro"), APIField("quick_links")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "daily_messages.DailyMessageIndexPage",
+        "news.NewsIndexPage",
+        "pages.StandardPage",
+        "pages.SearchPage",
+    ]
+    max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
     template = "home/home_page.html"
 
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def daily_message(self) -> DailyMessagePage | None:
+        """Today's message, or the latest one before today when today's is not out yet."""
+        return (
+            DailyMessagePage.objects.live()
+            .descendant_of(self)
+            .filter(date__lte=timezone.localdate())
+            .select_related("image")
+            .prefetch_related("image__renditions")
+            .order_by("-date", "-first_published_at")
+            .first()
+        )
+
+    def latest_news(self):
+        return (
+            NewsPage.objects.live()
+            .descendant_of(self)
+            .select_related("hero_image")
+            .prefetch_related("hero_image__renditions")
+            .order_by("-date", "-first_published_at")[:LATEST_NEWS_COUNT]
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["daily_message"] = self.daily_message()
+        context["latest_news"] = self.latest_news()
+        context["indicators"] = public_indicators(request)
+        context["today"] = timezone.localdate()
+        return context

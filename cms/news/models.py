@@ -1,0 +1,124 @@
+"""News (الأخبار): dated articles with a hero image, a block body and tags."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.api.fields import ImageRenditionField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.base.blocks import PARAGRAPH_FEATURES, BodyBlock
+from cms.base.feeds import index_feed_response
+from cms.base.listing import paginate
+from cms.base.models import SharedPageMixin
+
+
+def _today():
+    return timezone.localdate()
+
+
+class NewsIndexPage(RoutablePageMixin, SharedPageMixin, Page):
+    """Lists the news of its language, newest first, filterable by tag; RSS at feed/."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
+
+    content_panels = [*Page.content_panels, "intro"]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsPage"]
+    max_count_per_parent = 1
+    template = "news/news_index_page.html"
+
+    class Meta:
+        verbose_name = _("news index")
+        verbose_name_plural = _("news indexes")
+
+    def news(self, tag: str = ""):
+        """The live news under this index, newest first, with hero images and tags."""
+        items = (
+            NewsPage.objects.live()
+            .child_of(self)
+            .select_related("hero_image")
+            .prefetch_related("hero_image__renditions", "tags")
+            .order_by("-date", "-first_published_at")
+        )
+        if tag:
+            items = items.filter(tags__slug=tag)
+        return items
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        tag = request.GET.get("tag", "")[:100]
+        context["tag"] = tag
+        context["news_page"] = paginate(request, self.news(tag), per_page=12)
+        return context
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        return index_feed_response(request, index_page=self, items=self.news()[:20])
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.NewsPage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class NewsPage(SharedPageMixin, Page):
+    """One news item."""
+
+    date = models.DateField(_("date"), default=_today, db_index=True)
+    summary = models.TextField(
+        _("summary"), max_length=300, help_text=_("Shown in lists and feeds, and when shared.")
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("main image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
+
+    content_panels = [*Page.content_panels, "date", "summary", "hero_image", "body", "tags"]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    api_fields = [
+        APIField("date"),
+        APIField("summary"),
+        APIField("hero_image", serializer=ImageRenditionField("width-1200|format-webp")),
+        APIField(
+            "hero_image_thumbnail",
+            serializer=ImageRenditionField("fill-640x360|format-webp", source="hero_image"),
+        ),
+        APIField("body"),
+        APIField("tags"),
+    ]
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = []
+    template = "news/news_page.html"
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news")
+        ordering = ["-date"]
+
+    @property
+    def share_image(self):
+        return self.hero_image
+
+    @property
+    def share_description(self) -> str:
+        return self.search_description or self.summary
