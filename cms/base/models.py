@@ -1,10 +1,12 @@
 """What every public page shares: the committee's contact settings and share metadata."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page, PageViewRestriction
 
 # Open Graph and X cards want a 1.91:1 image of at least 1200×630.
 SHARE_IMAGE_SPEC = "fill-1200x630|format-jpeg|jpegquality-80"
@@ -71,11 +73,14 @@ class CommitteeSettings(BaseSiteSetting):
         return [(icon, name, url) for icon, name, url in accounts if url]
 
 
-class SharedPageMixin:
-    """What a page tells social networks and feed readers about itself.
+class PublicPageMixin:
+    """What every public page type shares.
 
-    Pages with an image or a summary override `share_image` and `share_description`; the
-    base template reads them for Open Graph and X card tags.
+    Share metadata: pages with an image or a summary override `share_image` and
+    `share_description`; the base template reads them for Open Graph and X card tags.
+
+    View restrictions in one query: Wagtail checks them on every page it serves, with one
+    query for the ancestors and another for their restrictions.
     """
 
     @property
@@ -85,3 +90,13 @@ class SharedPageMixin:
     @property
     def share_description(self) -> str:
         return self.search_description or ""
+
+    def get_view_restrictions(self):
+        """The restrictions on this page and its ancestors, an alias's taken from its source
+        page as Wagtail does (an alias always points at the original, never another alias)."""
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        in_branch = Page.objects.filter(path__in=paths)
+        return PageViewRestriction.objects.filter(
+            Q(page__in=in_branch.filter(alias_of__isnull=True))
+            | Q(page__in=in_branch.filter(alias_of__isnull=False).values("alias_of"))
+        )

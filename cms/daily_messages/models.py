@@ -14,14 +14,14 @@ from wagtail.search import index
 from cms.base.blocks import PARAGRAPH_FEATURES
 from cms.base.feeds import index_feed_response
 from cms.base.listing import paginate
-from cms.base.models import SharedPageMixin
+from cms.base.models import PublicPageMixin
 
 
 def _today():
     return timezone.localdate()
 
 
-class DailyMessageIndexPage(RoutablePageMixin, SharedPageMixin, Page):
+class DailyMessageIndexPage(RoutablePageMixin, PublicPageMixin, Page):
     """Lists the daily messages of its language, newest first, with an RSS feed at feed/."""
 
     intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
@@ -57,7 +57,7 @@ class DailyMessageIndexPage(RoutablePageMixin, SharedPageMixin, Page):
         return index_feed_response(request, index_page=self, items=self.messages()[:20])
 
 
-class DailyMessagePage(SharedPageMixin, Page):
+class DailyMessagePage(PublicPageMixin, Page):
     """The message of one day: what the committee tells pilgrims, agencies and the public."""
 
     date = models.DateField(_("date"), default=_today, db_index=True)

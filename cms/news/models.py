@@ -16,14 +16,14 @@ from wagtail.search import index
 from cms.base.blocks import PARAGRAPH_FEATURES, BodyBlock
 from cms.base.feeds import index_feed_response
 from cms.base.listing import paginate
-from cms.base.models import SharedPageMixin
+from cms.base.models import PublicPageMixin
 
 
 def _today():
     return timezone.localdate()
 
 
-class NewsIndexPage(RoutablePageMixin, SharedPageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, PublicPageMixin, Page):
     """Lists the news of its language, newest first, filterable by tag; RSS at feed/."""
 
     intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
@@ -45,7 +45,7 @@ class NewsIndexPage(RoutablePageMixin, SharedPageMixin, Page):
             NewsPage.objects.live()
             .child_of(self)
             .select_related("hero_image")
-            .prefetch_related("hero_image__renditions", "tags")
+            .prefetch_related("hero_image__renditions")
             .order_by("-date", "-first_published_at")
         )
         if tag:
@@ -61,7 +61,8 @@ class NewsIndexPage(RoutablePageMixin, SharedPageMixin, Page):
 
     @path("feed/", name="feed")
     def feed(self, request):
-        return index_feed_response(request, index_page=self, items=self.news()[:20])
+        items = self.news().prefetch_related("tags")[:20]
+        return index_feed_response(request, index_page=self, items=items)
 
 
 class NewsPageTag(TaggedItemBase):
@@ -70,7 +71,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(SharedPageMixin, Page):
+class NewsPage(PublicPageMixin, Page):
     """One news item."""
 
     date = models.DateField(_("date"), default=_today, db_index=True)

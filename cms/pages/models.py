@@ -8,12 +8,12 @@ from wagtail.search import index
 
 from cms.base.blocks import PARAGRAPH_FEATURES, BodyBlock
 from cms.base.listing import paginate
-from cms.base.models import SharedPageMixin
+from cms.base.models import PublicPageMixin
 
 from .search import search_public_pages
 
 
-class StandardPage(SharedPageMixin, Page):
+class StandardPage(PublicPageMixin, Page):
     """A page of text and media, such as "About the committee" or "Contact us"."""
 
     intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
@@ -31,7 +31,7 @@ class StandardPage(SharedPageMixin, Page):
         verbose_name_plural = _("standard pages")
 
 
-class SearchPage(Page):
+class SearchPage(PublicPageMixin, Page):
     """Searches the news and daily messages of the page's own language."""
 
     content_panels = Page.content_panels
@@ -44,6 +44,10 @@ class SearchPage(Page):
     class Meta:
         verbose_name = _("search page")
         verbose_name_plural = _("search pages")
+
+    def get_sitemap_urls(self, request=None):
+        """Search results are not content for search engines to index."""
+        return []
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

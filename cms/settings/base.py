@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "cms.pages",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.simple_translation",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "allauth",
     "allauth.account",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions: a cached page is served without any session, user or site lookup.
+    "cms.base.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "modules.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,17 +135,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Three caches, kept apart so one cannot evict another's entries: `default` (login rate
+# limits, scheduler locks), `public_pages` (cms/base/cache.py) and `renditions` (Wagtail
+# keeps every image rendition it hands out there; without an alias of that name it would
+# write them to `default` on each render).
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+        for alias, prefix in (("default", ""), ("public_pages", "pages"), ("renditions", "rnd"))
     }
 else:
-    # A database table, not process memory: login rate limits must hold across every process.
     CACHES = {
+        # A database table, not process memory: login rate limits must hold across every
+        # process, and a page invalidated by one process must be gone for all of them.
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rifada_cache",
-        }
+        },
+        "public_pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rifada_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        # Renditions never change once made, so a per-process memory cache is safe.
+        "renditions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 # --- Accounts ---------------------------------------------------------------------------
@@ -204,6 +225,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 # No avatars from gravatar.com: the platform runs on an intranet and calls no outside service.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ar", "العربية"), ("en", "English")]
+# The pages API pages like /api/v1/ (DRF PAGE_SIZE).
+WAGTAILAPI_LIMIT_MAX = 50
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail 8 queues its own background work (reference index, search index, image renditions)
@@ -237,6 +260,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
 
+# --- Public page cache ------------------------------------------------------------------
+# How long an anonymous visitor's page may be served from the cache (cms/base/cache.py).
+# Publishing invalidates at once; the timeout bounds what changes without a publish, such as
+# "today's message" at midnight. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# The CACHES alias the pages are kept in.
+PUBLIC_PAGE_CACHE_ALIAS = "public_pages"
+
 # --- APIs -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -255,6 +286,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["cms.api_router.only_api_v1"],
+    # Swagger UI and ReDoc from the installed sidecar package, not a CDN: the site runs on an
+    # intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI otherwise sends the schema's address to validator.swagger.io for a badge.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Background jobs --------------------------------------------------------------------

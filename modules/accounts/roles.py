@@ -28,6 +28,7 @@ _CONTENT = [
     "wagtaildocs.add_document",
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
+    "simple_translation.submit_translation",
 ]
 _DIRECTORY_READ = [
     "agencies.view_season",
@@ -60,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "notifications.change_message",
         "wagtailcore.add_locale",
         "wagtailcore.change_locale",
+        "base.change_committeesettings",
     ],
     Role.EDITOR: [*_CONTENT],
     Role.REVIEWER: [*_CONTENT, *_DIRECTORY_READ],

@@ -10,10 +10,11 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from cms.daily_messages.models import DailyMessageIndexPage, DailyMessagePage
 from cms.home.models import HomePage
@@ -43,6 +44,19 @@ def make_image(title: str = "صورة", *, size=(1600, 900), color=(14, 116, 104
     return get_image_model().objects.create(
         title=title, file=ImageFile(buffer, name="test.png"), description=title
     )
+
+
+def ensure_page_tree_root() -> None:
+    """What Wagtail's migrations create: the default locale, the root page and collection.
+
+    Like the role groups, they are gone after a test that commits ends with a flush, and
+    serialized rollback does not reliably put them back for the next live-server test.
+    """
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 def _publish_child(parent: Page, page: Page) -> Page:

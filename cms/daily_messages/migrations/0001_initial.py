@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'daily messages index',
                 'verbose_name_plural': 'daily messages indexes',
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, cms.base.models.SharedPageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, cms.base.models.PublicPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='DailyMessagePage',
@@ -46,6 +46,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'daily messages',
                 'ordering': ['-date'],
             },
-            bases=(cms.base.models.SharedPageMixin, 'wagtailcore.page'),
+            bases=(cms.base.models.PublicPageMixin, 'wagtailcore.page'),
         ),
     ]

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'news index',
                 'verbose_name_plural': 'news indexes',
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, cms.base.models.SharedPageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, cms.base.models.PublicPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='NewsPage',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'news',
                 'ordering': ['-date'],
             },
-            bases=(cms.base.models.SharedPageMixin, 'wagtailcore.page'),
+            bases=(cms.base.models.PublicPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='NewsPageTag',

@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'standard page',
                 'verbose_name_plural': 'standard pages',
             },
-            bases=(cms.base.models.SharedPageMixin, 'wagtailcore.page'),
+            bases=(cms.base.models.PublicPageMixin, 'wagtailcore.page'),
         ),
     ]
