@@ -7,12 +7,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.base.views import robots_txt, sitemap
 from modules.core.views import healthz
 
 from .api import api_router
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     # The admin signs in through allauth (rate limits, MFA) rather than its own form.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
