@@ -28,6 +28,12 @@ SCHEDULES: list[Declared] = [
         minutes=1,
     ),
     Declared(
+        name="publish-scheduled-pages",
+        func="cms.base.tasks.publish_scheduled_pages",
+        schedule_type=Schedule.MINUTES,
+        minutes=1,
+    ),
+    Declared(
         name="clear-expired-sessions",
         func="modules.core.tasks.clear_expired_sessions",
         schedule_type=Schedule.CRON,
