@@ -1,4 +1,4 @@
-"""Load `fixtures/` into the database: a season, agencies, a roster, demo people, home pages."""
+"""Load `fixtures/` into the database: season, agencies, roster, demo people, public site."""
 
 import csv
 import json
@@ -6,24 +6,21 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from hijridate import Hijri
-from wagtail.models import Locale, Page, Site
 
-from cms.home.models import HomePage
 from modules.accounts.models import User
 from modules.accounts.roles import COMMITTEE_ROLES, Role
 from modules.accounts.services import user_create, user_update
 from modules.agencies.models import Agency, Season, StaffMember
 
+from .content import load_public_site
 from .mfa import ensure_demo_authenticators
 from .records import Tally, sync_rows
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 # One shared password for every demo account; printed by `load_demo`, so never for production.
 DEMO_PASSWORD = "Rifada-Demo-1447"  # noqa: S105 - public on purpose
-SITE_NAME = "الرفادة"
 
 
 @dataclass(frozen=True)
@@ -91,7 +88,7 @@ def load_demo_data() -> DemoResult:
     result.logins = load_users(
         agencies=agencies, tally=result.tally("users"), mfa_tally=result.tally("authenticators")
     )
-    load_home_pages(locale_tally=result.tally("locales"), page_tally=result.tally("pages"))
+    load_public_site(season=result.season, tally=result.tally)
     return result
 
 
@@ -169,75 +166,3 @@ def _ensure_user(
     else:
         tally.unchanged += 1
     return user
-
-
-def load_home_pages(*, locale_tally: Tally, page_tally: Tally) -> HomePage:
-    """The Arabic home page as the default site's root, with its English translation.
-
-    Pages are content: once created they belong to the editors, so a later run does not
-    overwrite what was edited in the admin; it only recreates what is missing.
-    """
-    locales = {}
-    for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
-        locales[code], created = Locale.objects.get_or_create(language_code=code)
-        if created:
-            locale_tally.created += 1
-        else:
-            locale_tally.unchanged += 1
-
-    content = _read_json("pages.json")["home"]
-    arabic = locales[settings.LANGUAGE_CODE]
-    home = HomePage.objects.filter(depth=2, locale=arabic).first()
-    site = Site.objects.filter(is_default_site=True).first()
-    if home is None:
-        _remove_wagtail_welcome_page(site, page_tally)
-        home = HomePage(locale=arabic, slug="home", **content[arabic.language_code])
-        Page.get_first_root_node().add_child(instance=home)
-        home.save_revision().publish()
-        page_tally.created += 1
-    else:
-        page_tally.unchanged += 1
-
-    for code, locale in locales.items():
-        if locale == arabic:
-            continue
-        if home.get_translation_or_none(locale) is not None:
-            page_tally.unchanged += 1
-            continue
-        translation = home.copy_for_translation(locale)
-        for name, value in content[code].items():
-            setattr(translation, name, value)
-        translation.save_revision().publish()
-        page_tally.created += 1
-
-    if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            root_page=home,
-            is_default_site=True,
-            site_name=SITE_NAME,
-        )
-    elif site.root_page_id != home.pk:
-        site.root_page = home
-        site.save(update_fields=["root_page"])
-    return home
-
-
-def _remove_wagtail_welcome_page(site: Site | None, tally: Tally) -> None:
-    """Wagtail's install creates a bare "Welcome" page as the site root; ours replaces it.
-
-    Only a plain `Page` (never content of ours) directly under the root with no children is
-    removed. The site is pointed at the tree root first: deleting its root page would
-    delete the site.
-    """
-    placeholder = Page.objects.filter(
-        depth=2, numchild=0, content_type=ContentType.objects.get_for_model(Page)
-    ).first()
-    if placeholder is None:
-        return
-    if site is not None and site.root_page_id == placeholder.pk:
-        site.root_page = Page.get_first_root_node()
-        site.save(update_fields=["root_page"])
-    placeholder.delete()
-    tally.removed += 1

@@ -1,4 +1,6 @@
+import datetime
 import io
+import json
 from collections import Counter
 
 import pytest
@@ -7,18 +9,26 @@ from allauth.mfa.totp.internal.auth import validate_totp_code
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Locale, Page, Revision, Site
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, ReferenceIndex, Revision, Site
 
+from cms.base.models import CommitteeSettings
+from cms.daily_messages.models import DailyMessagePage
 from cms.home.models import HomePage
+from cms.news.models import NewsPage
 from modules.accounts.models import User
 from modules.accounts.roles import AGENCY_ROLES, COMMITTEE_ROLES, Role
 from modules.accounts.services import user_set_role
 from modules.agencies.models import Agency, AgencyKind, Membership, Season, StaffMember
 from modules.agencies.validators import national_id_is_valid, normalize_phone
 from modules.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from modules.core.demo.content import FIXTURES_DIR, DemoCalendar, load_public_site
+from modules.core.demo.records import Tally
 from modules.core.hijri import to_hijri
 
 pytestmark = pytest.mark.django_db
+NEWS_FIXTURE = FIXTURES_DIR / "content" / "news.json"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -46,6 +56,9 @@ def counts() -> dict[str, int]:
         Page,
         Revision,
         Site,
+        get_image_model(),
+        ReferenceIndex,
+        CommitteeSettings,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -183,3 +196,42 @@ def test_refuses_without_debug_or_force(settings):
     with pytest.raises(CommandError, match="--force"):
         call_command("demo_totp", "admin@demo.rifada.sa", stdout=io.StringIO())
     assert not Agency.objects.exists()
+
+
+def test_while_the_season_runs_the_week_ends_today_and_no_news_is_in_the_future():
+    today = timezone.localdate()
+    season = Season.objects.create(
+        hijri_year=1447,
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today + datetime.timedelta(days=70),
+        is_active=True,
+    )
+    tallies: dict[str, Tally] = {}
+
+    load_public_site(season=season, tally=lambda label: tallies.setdefault(label, Tally()))
+
+    week = [today - datetime.timedelta(days=n) for n in range(6, -1, -1)]
+    fixture_order = [item["slug"] for item in json.loads(NEWS_FIXTURE.read_text())]
+    for code in ("ar", "en"):
+        messages = DailyMessagePage.objects.filter(locale__language_code=code).order_by("date")
+        assert [message.date for message in messages] == week
+        news = list(NewsPage.objects.filter(locale__language_code=code).order_by("date"))
+        assert [item.slug for item in news] == fixture_order
+        assert news[-1].date <= today
+    assert tallies["pages"].created == 2 * (1 + 5 + 7 + 12)
+
+
+def test_the_calendar_squeezes_the_season_into_what_has_happened():
+    start, end = datetime.date(2026, 3, 20), datetime.date(2026, 7, 14)
+    season = Season(hijri_year=1447, starts_on=start, ends_on=end)
+
+    after = DemoCalendar.for_season(season, today=datetime.date(2026, 11, 28))
+    assert after.last_day == end
+    assert after.last_days(7)[0] == datetime.date(2026, 7, 8)
+    assert after.place(datetime.date(2026, 5, 1)) == datetime.date(2026, 5, 1)
+
+    running = DemoCalendar.for_season(season, today=datetime.date(2026, 4, 10))
+    assert running.last_day == datetime.date(2026, 4, 10)
+    assert running.place(end) == datetime.date(2026, 4, 10)
+    assert running.place(start) == datetime.date(2026, 2, 9), "60 days of news before today"
+    assert running.place(datetime.date(2026, 5, 1)) < running.place(datetime.date(2026, 6, 1))

@@ -12,7 +12,7 @@ from modules.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoResult, load_
 class Command(BaseCommand):
     help = (
         "Load the demo data in fixtures/ (season 1447, agencies, a staff roster, one account "
-        "per role, Arabic and English home pages). Safe to run again: it changes only what "
+        "per role, the public site in Arabic and English). Safe to run again: it changes only what "
         "differs from the files. Refuses to run without DEBUG unless --force is given."
     )
 
