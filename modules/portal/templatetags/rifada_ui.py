@@ -16,7 +16,9 @@ register = template.Library()
 
 # Icons that point along the line of text; they are drawn for left-to-right pages and
 # mirrored by CSS in right-to-left ones.
-DIRECTIONAL_ICONS = frozenset({"arrow-end", "chevron-end", "login", "logout"})
+DIRECTIONAL_ICONS = frozenset(
+    {"arrow-end", "arrow-start", "chevron-end", "chevron-start", "external", "login", "logout"}
+)
 
 
 @register.simple_tag
