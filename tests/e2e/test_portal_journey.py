@@ -33,9 +33,9 @@ def test_manager_signs_in_reads_the_home_and_edits_the_account(
     )
     screenshot("home")
 
-    page.click(f"button[name=language][value={other}]")
+    page.click(f"a.lang-switch[hreflang={other}]")
     expect(page).to_have_url(re.compile(f"/{other}/portal/$"))
-    page.click(f"button[name=language][value={language}]")
+    page.click(f"a.lang-switch[hreflang={language}]")
     expect(page).to_have_url(re.compile(f"/{language}/portal/$"))
 
     page.click("details.menu summary")

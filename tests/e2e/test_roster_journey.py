@@ -40,7 +40,7 @@ def test_manager_opens_the_roster_in_arabic_then_english(
     expect(page.locator("table.table")).to_contain_text("عبدالله الحربي")
     screenshot("ar-roster")
 
-    page.click("button[name=language][value=en]")
+    page.click("a.lang-switch[hreflang=en]")
     expect(page).to_have_url(re.compile(r"/en/portal/roster/$"))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator("html")).to_have_attribute("lang", "en")

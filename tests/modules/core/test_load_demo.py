@@ -215,7 +215,7 @@ def test_while_the_season_runs_the_week_ends_today_and_no_news_is_in_the_future(
     for code in ("ar", "en"):
         messages = DailyMessagePage.objects.filter(locale__language_code=code).order_by("date")
         assert [message.date for message in messages] == week
-        news = list(NewsPage.objects.filter(locale__language_code=code).order_by("date"))
+        news = list(NewsPage.objects.filter(locale__language_code=code).order_by("date", "id"))
         assert [item.slug for item in news] == fixture_order
         assert news[-1].date <= today
     assert tallies["pages"].created == 2 * (1 + 5 + 7 + 12)
