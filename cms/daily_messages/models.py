@@ -5,32 +5,25 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.base.blocks import PARAGRAPH_FEATURES
-from cms.base.feeds import index_feed_response
 from cms.base.listing import paginate
 from cms.base.models import PublicPageMixin
+from cms.base.pages import FeedIndexPage
 
 
 def _today():
     return timezone.localdate()
 
 
-class DailyMessageIndexPage(RoutablePageMixin, PublicPageMixin, Page):
+class DailyMessageIndexPage(FeedIndexPage):
     """Lists the daily messages of its language, newest first, with an RSS feed at feed/."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
-
-    content_panels = [*Page.content_panels, "intro"]
-    api_fields = [APIField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["daily_messages.DailyMessagePage"]
-    max_count_per_parent = 1
     template = "daily_messages/daily_message_index_page.html"
 
     class Meta:
@@ -52,9 +45,8 @@ class DailyMessageIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         context["messages_page"] = paginate(request, self.messages(), per_page=12)
         return context
 
-    @path("feed/", name="feed")
-    def feed(self, request):
-        return index_feed_response(request, index_page=self, items=self.messages()[:20])
+    def feed_items(self):
+        return self.messages()
 
 
 class DailyMessagePage(PublicPageMixin, Page):

@@ -7,32 +7,25 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.base.blocks import PARAGRAPH_FEATURES, BodyBlock
-from cms.base.feeds import index_feed_response
+from cms.base.blocks import BodyBlock
 from cms.base.listing import paginate
 from cms.base.models import PublicPageMixin
+from cms.base.pages import FeedIndexPage
 
 
 def _today():
     return timezone.localdate()
 
 
-class NewsIndexPage(RoutablePageMixin, PublicPageMixin, Page):
+class NewsIndexPage(FeedIndexPage):
     """Lists the news of its language, newest first, filterable by tag; RSS at feed/."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
-
-    content_panels = [*Page.content_panels, "intro"]
-    api_fields = [APIField("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]
-    max_count_per_parent = 1
     template = "news/news_index_page.html"
 
     class Meta:
@@ -59,10 +52,9 @@ class NewsIndexPage(RoutablePageMixin, PublicPageMixin, Page):
         context["news_page"] = paginate(request, self.news(tag), per_page=12)
         return context
 
-    @path("feed/", name="feed")
-    def feed(self, request):
-        items = self.news().prefetch_related("tags")[:20]
-        return index_feed_response(request, index_page=self, items=items)
+    def feed_items(self):
+        # The feed names each item's tags as its categories.
+        return self.news().prefetch_related("tags")
 
 
 class NewsPageTag(TaggedItemBase):
