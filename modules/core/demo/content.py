@@ -13,7 +13,6 @@ picture already stored under its title is reused rather than drawn again.
 
 import datetime
 import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -36,9 +35,8 @@ from cms.pages.models import SearchPage, StandardPage
 from modules.agencies.models import Season
 
 from .images import scene_jpeg
-from .records import Tally
+from .records import Tally, read_json
 
-FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 SITE_NAME = "الرفادة"
 SECTION_MODELS = {
     "daily_messages": DailyMessageIndexPage,
@@ -49,10 +47,6 @@ SECTION_MODELS = {
 # Before the season's end, its news is spread over this many days up to today at least, so a
 # season that started yesterday still shows a plausible history.
 SHORTEST_NEWS_SPAN = datetime.timedelta(days=60)
-
-
-def _read_json(name: str):
-    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -92,7 +86,7 @@ class DemoImages:
     """
 
     def __init__(self, tally: Tally):
-        self._specs = _read_json("content/images.json")
+        self._specs = read_json("content/images.json")
         self._tally = tally
         titles = [spec["title"] for spec in self._specs.values()]
         self._stored = {
@@ -129,9 +123,9 @@ def load_public_site(*, season: Season, tally: Callable[[str], Tally]) -> HomePa
     locales = _ensure_locales(tally("locales"))
     arabic = locales.pop(settings.LANGUAGE_CODE)
     builder = _SiteBuilder(
-        structure=_read_json("pages.json"),
-        messages=_read_json("content/daily_messages.json"),
-        news=_read_json("content/news.json"),
+        structure=read_json("pages.json"),
+        messages=read_json("content/daily_messages.json"),
+        news=read_json("content/news.json"),
         images=DemoImages(tally("images")),
         tally=tally("pages"),
     )
@@ -494,7 +488,7 @@ def _remove_wagtail_welcome_page(site: Site | None, tally: Tally) -> None:
 
 def _fill_committee_settings(site: Site, tally: Tally) -> None:
     """Contact details and social accounts: empty fields are filled, filled ones are kept."""
-    values = _read_json("content/committee.json")
+    values = read_json("content/committee.json")
     record = CommitteeSettings.objects.filter(site=site).first()
     is_new = record is None
     if is_new:

@@ -1,10 +1,8 @@
 """Load `fixtures/` into the database: season, agencies, roster, demo people, public site."""
 
 import csv
-import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from hijridate import Hijri
@@ -16,9 +14,8 @@ from modules.agencies.models import Agency, Season, StaffMember
 
 from .content import load_public_site
 from .mfa import ensure_demo_authenticators
-from .records import Tally, sync_rows
+from .records import FIXTURES_DIR, Tally, read_json, sync_rows
 
-FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 # One shared password for every demo account; printed by `load_demo`, so never for production.
 DEMO_PASSWORD = "Rifada-Demo-1447"  # noqa: S105 - public on purpose
 
@@ -69,10 +66,6 @@ class _DemoPasswordHash:
         return self._checked[encoded]
 
 
-def _read_json(name: str):
-    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))
-
-
 def _read_csv(name: str) -> list[dict]:
     with (FIXTURES_DIR / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -94,7 +87,7 @@ def load_demo_data() -> DemoResult:
 
 def load_season(tally: Tally) -> Season:
     """The demo season, active; any other active season steps aside (only one may be)."""
-    data = _read_json("season.json")
+    data = read_json("season.json")
     row = {
         "hijri_year": data["hijri_year"],
         "starts_on": Hijri(*data["starts_on_hijri"]).to_gregorian(),
@@ -110,7 +103,7 @@ def load_season(tally: Tally) -> Season:
 
 
 def load_agencies(tally: Tally) -> dict[str, Agency]:
-    rows = [{**row, "is_active": True} for row in _read_json("agencies.json")]
+    rows = [{**row, "is_active": True} for row in read_json("agencies.json")]
     return sync_rows(Agency, key="code", rows=rows, tally=tally)
 
 
@@ -126,7 +119,7 @@ def load_users(*, agencies: dict[str, Agency], tally: Tally, mfa_tally: Tally) -
     """Accounts are made through the accounts service, as an administrator would make them."""
     logins = []
     password = _DemoPasswordHash()
-    for row in _read_json("users.json"):
+    for row in read_json("users.json"):
         role = Role(row.pop("role"))
         agency_code = row.pop("agency")
         agency = agencies[agency_code] if agency_code else None

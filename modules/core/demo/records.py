@@ -1,9 +1,18 @@
-"""Write fixture rows by natural key, touching only what differs."""
+"""Read the fixture files; write their rows by natural key, touching only what differs."""
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+
+
+def read_json(name: str):
+    """A JSON file under fixtures/, e.g. "content/news.json"."""
+    return json.loads((FIXTURES_DIR / name).read_text(encoding="utf-8"))
 
 
 @dataclass

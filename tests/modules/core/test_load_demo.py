@@ -23,8 +23,8 @@ from modules.accounts.services import user_set_role
 from modules.agencies.models import Agency, AgencyKind, Membership, Season, StaffMember
 from modules.agencies.validators import national_id_is_valid, normalize_phone
 from modules.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from modules.core.demo.content import FIXTURES_DIR, DemoCalendar, load_public_site
-from modules.core.demo.records import Tally
+from modules.core.demo.content import DemoCalendar, load_public_site
+from modules.core.demo.records import FIXTURES_DIR, Tally
 from modules.core.hijri import to_hijri
 
 pytestmark = pytest.mark.django_db
