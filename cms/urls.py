@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("portal/roster/", include("modules.agencies.urls")),
+    path("portal/statistics/", include("modules.statistics.urls")),
     path("portal/", include("modules.portal.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "modules.notifications",
     "modules.audit",
     "modules.portal",
+    "modules.statistics",
     "cms.base",
     "cms.home",
     "cms.daily_messages",

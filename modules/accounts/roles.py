@@ -37,6 +37,23 @@ _DIRECTORY_READ = [
     "agencies.view_staffmember",
 ]
 
+_STATISTICS_READ = [
+    "statistics.view_indicator",
+    "statistics.view_indicatorcategory",
+    "statistics.view_indicatorset",
+    "statistics.view_dailyreport",
+]
+_STATISTICS_CONFIGURE = [
+    f"statistics.{action}_{model}"
+    for model in ("indicator", "indicatorcategory", "indicatorset")
+    for action in ("add", "change", "delete")
+]
+_STATISTICS_ENTRY = [
+    "statistics.view_dailyreport",
+    "statistics.add_dailyreport",
+    "statistics.change_dailyreport",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMITTEE_ADMIN: [
         *_CONTENT,
@@ -62,10 +79,19 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.add_locale",
         "wagtailcore.change_locale",
         "base.change_committeesettings",
+        *_STATISTICS_READ,
+        *_STATISTICS_CONFIGURE,
+        "statistics.review_dailyreport",
+        "statistics.add_entryexception",
     ],
     Role.EDITOR: [*_CONTENT],
-    Role.REVIEWER: [*_CONTENT, *_DIRECTORY_READ],
-    Role.OPERATOR: ["wagtailadmin.access_admin", *_DIRECTORY_READ],
+    Role.REVIEWER: [
+        *_CONTENT,
+        *_DIRECTORY_READ,
+        *_STATISTICS_READ,
+        "statistics.review_dailyreport",
+    ],
+    Role.OPERATOR: ["wagtailadmin.access_admin", *_DIRECTORY_READ, *_STATISTICS_READ],
     Role.AGENCY_MANAGER: [
         "agencies.view_agency",
         "agencies.view_staffmember",
@@ -74,8 +100,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "agencies.view_membership",
         "agencies.add_membership",
         "agencies.change_membership",
+        *_STATISTICS_ENTRY,
     ],
-    Role.AGENCY_STAFF: ["agencies.view_agency", "agencies.view_staffmember"],
+    Role.AGENCY_STAFF: ["agencies.view_agency", "agencies.view_staffmember", *_STATISTICS_ENTRY],
 }
 
 # Page permissions granted on the root page, so they hold for both language trees.

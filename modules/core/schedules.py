@@ -34,6 +34,12 @@ SCHEDULES: list[Declared] = [
         minutes=1,
     ),
     Declared(
+        name="statistics-reminders",
+        func="modules.statistics.tasks.send_reminders",
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+    ),
+    Declared(
         name="clear-expired-sessions",
         func="modules.core.tasks.clear_expired_sessions",
         schedule_type=Schedule.CRON,

@@ -1,0 +1,102 @@
+"""Builders for daily-statistics tests: categories, indicators, forms and saved days."""
+
+import datetime
+from decimal import Decimal
+
+from modules.statistics.models import (
+    Aggregation,
+    Indicator,
+    IndicatorCategory,
+    IndicatorSet,
+    IndicatorSetItem,
+    ValidationRule,
+    ValueType,
+)
+from modules.statistics.services import report_save
+
+
+def make_category(code="health", *, name_ar="الصحة", name_en="Health", order=0):
+    category, _created = IndicatorCategory.objects.get_or_create(
+        code=code, defaults={"name_ar": name_ar, "name_en": name_en, "sort_order": order}
+    )
+    return category
+
+
+def make_indicator(code, *, category=None, value_type=ValueType.INTEGER, **fields):
+    defaults = {
+        "name_ar": f"مؤشر {code}",
+        "name_en": f"Indicator {code}",
+        "day_aggregation": Aggregation.SUM,
+        "agency_aggregation": Aggregation.SUM,
+        **fields,
+    }
+    return Indicator.objects.create(
+        code=code, category=category or make_category(), value_type=value_type, **defaults
+    )
+
+
+def make_set(
+    code="daily-health",
+    *,
+    indicators,
+    agencies,
+    deadline_time=datetime.time(10, 0),
+    grace_days=1,
+    sections=None,
+):
+    """A daily form of `indicators` (in order) reported by `agencies`. `sections` maps an
+    item index to the (Arabic, English) title of a section starting there."""
+    indicator_set = IndicatorSet.objects.create(
+        code=code,
+        name_ar=f"نموذج {code}",
+        name_en=f"Form {code}",
+        deadline_time=deadline_time,
+        grace_days=grace_days,
+    )
+    indicator_set.agencies.set(agencies)
+    indicator_set.save()  # a cluster's many-to-many is written on save
+    sections = sections or {}
+    IndicatorSetItem.objects.bulk_create(
+        IndicatorSetItem(
+            indicator_set=indicator_set,
+            indicator=indicator,
+            sort_order=index,
+            section_ar=sections.get(index, ("", ""))[0],
+            section_en=sections.get(index, ("", ""))[1],
+        )
+        for index, indicator in enumerate(indicators)
+    )
+    return indicator_set
+
+
+def make_rule(indicator_set, left, comparison, right=None, *, constant=None, severity="blocking"):
+    return ValidationRule.objects.create(
+        indicator_set=indicator_set,
+        left=left,
+        comparison=comparison,
+        right=right,
+        constant=None if constant is None else Decimal(constant),
+        severity=severity,
+        message_ar="قاعدة غير متحققة",
+        message_en="Rule not met",
+    )
+
+
+def local_noon(day: datetime.date) -> datetime.datetime:
+    """Mid-day of `day` in Asia/Riyadh: before that day's deadline, which is the next day."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def save_day(actor, agency, indicator_set, day, values, *, submit=True, comments=None, now=None):
+    return report_save(
+        actor=actor,
+        agency=agency,
+        indicator_set=indicator_set,
+        day=day,
+        values=values,
+        comments=comments or {},
+        submit=submit,
+        now=now or local_noon(day),
+    )
