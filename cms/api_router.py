@@ -3,11 +3,21 @@
 from rest_framework.routers import DefaultRouter
 
 from modules.agencies.api.views import AgencyViewSet, SeasonViewSet, StaffMemberViewSet
+from modules.statistics.api.views import (
+    AggregateViewSet,
+    FormViewSet,
+    IndicatorViewSet,
+    ReportViewSet,
+)
 
 router = DefaultRouter()
 router.register("seasons", SeasonViewSet, basename="season")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("staff", StaffMemberViewSet, basename="staff")
+router.register("statistics/indicators", IndicatorViewSet, basename="statistics-indicator")
+router.register("statistics/forms", FormViewSet, basename="statistics-form")
+router.register("statistics/reports", ReportViewSet, basename="statistics-report")
+router.register("statistics/aggregates", AggregateViewSet, basename="statistics-aggregate")
 
 app_name = "api"
 urlpatterns = router.urls

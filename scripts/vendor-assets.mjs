@@ -20,14 +20,21 @@ const fonts = [
   },
 ];
 
-function vendorFont({ package: name, target, weights, subsets }) {
+// The installed package's folder, and an emptied static/vendor/<target>/ to copy into.
+function prepare(name, target) {
   const source = join(root, "node_modules", name);
   if (!existsSync(source)) {
     throw new Error(`${name} is not installed: run \`npm ci\` first`);
   }
   const out = join(vendor, target);
   rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, "files"), { recursive: true });
+  mkdirSync(out, { recursive: true });
+  return { source, out };
+}
+
+function vendorFont({ package: name, target, weights, subsets }) {
+  const { source, out } = prepare(name, target);
+  mkdirSync(join(out, "files"));
 
   const faces = [];
   for (const weight of weights) {
@@ -53,8 +60,33 @@ function vendorFont({ package: name, target, weights, subsets }) {
   return faces.length;
 }
 
+// Scripts are copied as their packages built them. A file's source map comes along: the
+// build names it in a sourceMappingURL comment, which the production static storage resolves.
+const scripts = [
+  {
+    package: "chart.js",
+    target: "chartjs",
+    files: { "dist/chart.umd.js": "chart.umd.js", "dist/chart.umd.js.map": "chart.umd.js.map" },
+    license: "LICENSE.md",
+  },
+];
+
+function vendorScript({ package: name, target, files, license }) {
+  const { source, out } = prepare(name, target);
+  for (const [from, to] of Object.entries(files)) {
+    copyFileSync(join(source, from), join(out, to));
+  }
+  copyFileSync(join(source, license), join(out, "LICENSE"));
+  const { version } = JSON.parse(readFileSync(join(source, "package.json"), "utf8"));
+  return version;
+}
+
 mkdirSync(vendor, { recursive: true });
 for (const font of fonts) {
   const count = vendorFont(font);
   console.log(`vendored ${font.package}: ${count} font faces`);
+}
+for (const script of scripts) {
+  const version = vendorScript(script);
+  console.log(`vendored ${script.package} ${version}`);
 }

@@ -16,7 +16,7 @@ TEST_ONLY_VARIABLES = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 def _test_database_url() -> str:
     """This run's test database: the API schema check builds querysets against it."""
     db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     credentials = quote(db["USER"] or "", safe="")
     if db["PASSWORD"]:

@@ -12,7 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
 
-from tests.support.scoped import MAKERS, make_foreign_records
+from modules.statistics.models import DailyReport
+from tests.support.scoped import FOREIGN_STATISTICS_MARKER, MAKERS, make_foreign_records
 
 # Never requested: the public page server catches every path, and these change the session.
 SKIPPED = {"wagtail_serve", "account_logout", "set_language", "wagtailadmin_logout"}
@@ -24,6 +25,7 @@ FOREIGN_MARKERS = [
     "1000000008",
     "Foreign Staffer",
     "foreign-manager@example.org",
+    FOREIGN_STATISTICS_MARKER,
 ]
 
 
@@ -64,8 +66,18 @@ def test_the_enumeration_sees_the_portal_and_the_api():
     assert any(name.startswith("roster:") for name in names)
 
 
-def _fill(args, value):
-    return {arg: ("json" if arg == "format" else str(value)) for arg in args}
+def _fill(args, value, day):
+    """Every argument gets the foreign id, but a format is "json" and a day (the daily
+    statistics forms) is the day of the other agency's report."""
+
+    def filled(arg):
+        if arg == "format":
+            return "json"
+        if arg == "day" or arg.endswith("_day"):
+            return day
+        return str(value)
+
+    return {arg: filled(arg) for arg in args}
 
 
 def _names_a_record(args) -> bool:
@@ -86,6 +98,7 @@ def test_agency_user_cannot_reach_another_agencys_records(
     user = request.getfixturevalue(user_fixture)
     foreign = make_foreign_records(season=season)
     foreign_ids = sorted({record.pk for record in foreign.values()})
+    foreign_day = foreign[DailyReport].day
     before = {
         model: model._base_manager.filter(pk=obj.pk).values().get()
         for model, obj in foreign.items()
@@ -101,7 +114,8 @@ def test_agency_user_cannot_reach_another_agencys_records(
         for value in values:
             try:
                 with translation.override("ar"):
-                    url = reverse(name, kwargs=_fill(args, value)) if args else reverse(name)
+                    kwargs = _fill(args, value, foreign_day)
+                    url = reverse(name, kwargs=kwargs) if args else reverse(name)
             except NoReverseMatch:
                 continue
             client.force_login(user)

@@ -34,6 +34,7 @@ class HomePage(PublicPageMixin, Page):
         "news.NewsIndexPage",
         "pages.StandardPage",
         "pages.SearchPage",
+        "pages.IndicatorsPage",
     ]
     max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
     template = "home/home_page.html"

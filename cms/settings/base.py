@@ -119,6 +119,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"]["ENGINE"] = "cms.sqlite"
     # WAL lets the web server and the worker write the same file without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -244,6 +245,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Riyadh"
 USE_I18N = True
 USE_TZ = True
+# Our Arabic number format (cms/formats/ar): Latin digits grouped by commas, a decimal point.
+FORMAT_MODULE_PATH = ["cms.formats"]
 LANGUAGE_COOKIE_NAME = "rifada_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -294,6 +297,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Swagger UI otherwise sends the schema's address to validator.swagger.io for a badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Indicators aggregate over days and over agencies with the same choices: one enum.
+    "ENUM_NAME_OVERRIDES": {"AggregationEnum": "modules.statistics.models.Aggregation"},
 }
 
 # --- Background jobs --------------------------------------------------------------------

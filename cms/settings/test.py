@@ -17,7 +17,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if DATABASES["default"]["ENGINE"] == "cms.sqlite":
     # A file, not memory: tests that start a second process (rate limits, browser) share it.
     DATABASES["default"]["TEST"] = {
         "NAME": env("TEST_SQLITE_NAME", default=str(VAR_DIR / "test.sqlite3"))

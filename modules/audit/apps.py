@@ -16,4 +16,6 @@ class AuditConfig(AppConfig):
             if not config.name.startswith("modules.") or config.label in NOT_AUDITED:
                 continue
             for model in config.get_models():
-                register(model)
+                # A model says `audited = False` when it is derived data (a rollup).
+                if getattr(model, "audited", True):
+                    register(model)

@@ -9,7 +9,7 @@ Blocking problems are errors; a warning needs a short comment on that figure.
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,22 @@ COMMENT_MAX_LENGTH = 500
 RECENT_DAYS = 7
 # Fewer recent days than this and there is no "usual range" to compare with.
 MIN_HISTORY_FOR_RANGE = 3
-_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": None, ",": None, "\u060c": None, " ": None})
+# Invisible marks and spaces copied along with a figure, the Arabic decimal separator, and
+# the Unicode minus sign.
+_INVISIBLE = str.maketrans(
+    {
+        "\u066b": ".",
+        "\u2212": "-",
+        " ": None,
+        "\u00a0": None,
+        "\u202f": None,
+        "\u200e": None,
+        "\u200f": None,
+        "\u061c": None,
+    }
+)
+_GROUP_SEPARATOR = re.compile("[,\u066c\u060c]")
+_GROUPED = re.compile(r"[+-]?\d{1,3}([,\u066c\u060c]\d{3})+(\.\d+)?")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _COMPARE = {
     Comparison.LTE: lambda a, b: a <= b,
@@ -67,33 +82,54 @@ class EntryCheck:
             self.warnings.setdefault(code, []).append(message)
 
 
+def _number_text(text: str, indicator: Indicator) -> str:
+    """The typed text as a plain decimal literal: ASCII digits, a point, no grouping."""
+    cleaned = normalize_digits(text).translate(_INVISIBLE).strip()
+    if indicator.value_type == ValueType.PERCENTAGE:
+        cleaned = cleaned.removesuffix("%").removesuffix("\u066a").strip()
+    if _GROUPED.fullmatch(cleaned):
+        cleaned = _GROUP_SEPARATOR.sub("", cleaned)
+    elif _GROUP_SEPARATOR.search(cleaned):
+        raise ValueError(
+            _("Use a point for decimals (12.5); a comma may only separate thousands (1,250).")
+        )
+    return cleaned
+
+
 def parse_value(text, indicator: Indicator) -> Decimal | None:
-    """The figure typed for `indicator`, or None when empty. Raises ValueError(message)."""
+    """The figure typed for `indicator`, or None when empty. Raises ValueError(message).
+
+    Latin, Arabic-Indic and Persian digits; the Arabic decimal separator; commas only between
+    groups of three digits (a decimal comma would otherwise turn 1,5 into 15); no more
+    decimals than the indicator shows, so what is stored is what the form shows.
+    """
     if text is None:
         return None
+    if isinstance(text, bool):
+        raise ValueError(_("Enter a number."))
     if isinstance(text, int | Decimal):
         number = Decimal(text)
     else:
         if isinstance(text, float):
             text = repr(text)
-        cleaned = normalize_digits(str(text)).strip().translate(_SEPARATORS)
-        if indicator.value_type == ValueType.PERCENTAGE:
-            cleaned = cleaned.removesuffix("%").removesuffix("\u066a")
+        cleaned = _number_text(str(text), indicator)
         if not cleaned:
             return None
         if not _NUMBER.fullmatch(cleaned):
             raise ValueError(_("Enter a number."))
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation as exc:
-            raise ValueError(_("Enter a number.")) from exc
-    if not number.is_finite() or abs(number) >= MAX_ABS_VALUE:
+        number = Decimal(cleaned)
+    if number.is_nan():
+        raise ValueError(_("Enter a number."))
+    if number.is_infinite() or abs(number) >= MAX_ABS_VALUE:
         raise ValueError(_("This number is too large."))
-    if indicator.value_type == ValueType.INTEGER and number != number.to_integral_value():
-        raise ValueError(_("Enter a whole number, without decimals."))
+    places = indicator.decimal_places
+    if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        if places == 0:
+            raise ValueError(_("Enter a whole number, without decimals."))
+        raise ValueError(_("Enter at most %(count)s decimal places.") % {"count": places})
     if indicator.value_type == ValueType.PERCENTAGE and not 0 <= number <= 100:
         raise ValueError(_("Enter a percentage between 0 and 100."))
-    return number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return number.quantize(Decimal("0.0001"))
 
 
 def format_number(value: Decimal | None, indicator: Indicator) -> str:

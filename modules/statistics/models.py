@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -423,7 +424,7 @@ class ValueChange(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
     )
-    changed_at = models.DateTimeField(_("when"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -528,6 +529,8 @@ class IndicatorDayTotal(models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="day_totals", verbose_name=_("indicator")
     )
+    # Derived from the figures (whose every change is in ValueChange): not audited itself.
+    audited = False
     day = models.DateField(_("day"))
     total = models.DecimalField(_("sum"), max_digits=20, decimal_places=4)
     maximum = models.DecimalField(_("maximum"), max_digits=16, decimal_places=4)

@@ -5,11 +5,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import number_format
 
 from cms.home.indicators import PublicIndicator, register
-from modules.agencies.selectors import active_season
+from modules.agencies.models import Season
 
 from .aggregation import daily_figures, over_period
 from .models import Indicator
@@ -29,16 +30,22 @@ class PublicFigure:
 def public_figures(limit: int | None = None) -> list[PublicFigure]:
     """The active season's public indicators: the figure over the season so far, the latest
     day's figure and the daily series. Empty when there is no active season."""
-    season = active_season()
-    if season is None:
-        return []
+    active = Season.objects.active()
+    # The season's dates come with the indicators: one query fewer on every public page.
     indicators = list(
         Indicator.objects.filter(is_public=True, is_active=True)
+        .annotate(
+            season_starts_on=Subquery(active.values("starts_on")[:1]),
+            season_ends_on=Subquery(active.values("ends_on")[:1]),
+        )
         .select_related("category")
         .order_by("category__sort_order", "code")[:limit]
     )
-    end = min(season.ends_on, timezone.localdate())
-    figures = daily_figures(indicators, season.starts_on, end)
+    if not indicators or indicators[0].season_starts_on is None:
+        return []
+    start = indicators[0].season_starts_on
+    end = min(indicators[0].season_ends_on, timezone.localdate())
+    figures = daily_figures(indicators, start, end)
     result = []
     for indicator in indicators:
         by_day = figures.get(indicator.pk, {})

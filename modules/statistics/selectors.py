@@ -14,6 +14,7 @@ from .models import (
     IndicatorSetItem,
     ReportValue,
     ValidationRule,
+    ValueChange,
 )
 
 
@@ -97,6 +98,7 @@ def report_list(*, user) -> QuerySet[DailyReport]:
 
 
 def report_values(report: DailyReport) -> QuerySet[ReportValue]:
+    history = ValueChange.objects.select_related("changed_by").order_by("-changed_at", "-pk")
     return report.values.select_related("indicator").prefetch_related(
-        Prefetch("history", to_attr="changes")
+        Prefetch("history", queryset=history, to_attr="changes")
     )

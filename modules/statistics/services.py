@@ -11,7 +11,7 @@ rewritten with a delete, one aggregate query and one bulk insert.
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from modules.agencies.models import Agency
 from modules.audit.context import acting_as
+from modules.core.scoping import can
 from modules.notifications.services import notify
 
 from . import periods
@@ -102,34 +103,48 @@ def refresh_day_totals(*, day: datetime.date, indicator_ids: list[int]) -> None:
     IndicatorDayTotal.objects.bulk_create(totals)
 
 
-def _open_report(
-    *, agency: Agency, indicator_set: IndicatorSet, day: datetime.date, now
-) -> DailyReport | None:
-    """The existing report, locked for this transaction; EntryClosed if the day is closed."""
-    if not indicator_set.is_active or not agency.indicator_sets.filter(pk=indicator_set.pk).exists():
+def _locked(reports):
+    """Lock only the report rows (the default ordering would join and lock the agency)."""
+    return reports.select_for_update(of=("self",)).order_by()
+
+
+def _open_report(*, actor, agency: Agency, indicator_set: IndicatorSet, day: datetime.date, now):
+    """The day's report, locked for this transaction (created if there is none yet);
+    EntryClosed if the day cannot be entered now.
+
+    A report created here disappears with the transaction if the save is then refused. Two
+    first saves at once: the second waits on the first's insert, then takes its report.
+    """
+    if (
+        not indicator_set.is_active
+        or not agency.indicator_sets.filter(pk=indicator_set.pk).exists()
+    ):
         raise EntryClosed(_("Your agency does not report this form."))
-    report = (
-        DailyReport.objects.select_for_update()
-        .filter(agency=agency, indicator_set=indicator_set, day=day)
-        .first()
-    )
-    if periods.is_open(indicator_set, day, report, now=now):
-        return report
-    if day > timezone.localdate(now):
-        raise EntryClosed(_("Figures can be entered from the day itself onwards."))
-    if report is not None and report.status == ReportStatus.APPROVED:
-        raise EntryClosed(_("This day's report was approved, so it can no longer be changed."))
-    raise EntryClosed(
-        _(
-            "This day is locked: entry closed on %(when)s. Ask the committee for an exception "
-            "if you must still enter or correct figures."
-        )
-        % {
-            "when": timezone.localtime(periods.locks_at(indicator_set, day)).strftime(
-                "%Y-%m-%d %H:%M"
+    reports = DailyReport.objects.filter(agency=agency, indicator_set=indicator_set, day=day)
+    report = _locked(reports).first()
+    if report is None:
+        reason = periods.closed_reason(indicator_set, day, None, now=now)
+        if reason:
+            raise EntryClosed(reason)
+        season = season_for_day(day)
+        if season is None:
+            raise EntryClosed(_("No Hajj season covers this day."))
+        with acting_as(actor):
+            report, created = DailyReport.objects.get_or_create(
+                agency=agency, indicator_set=indicator_set, day=day, defaults={"season": season}
             )
-        }
-    )
+        if created:
+            return report, True
+        report = _locked(reports).get()
+    reason = periods.closed_reason(indicator_set, day, report, now=now)
+    if reason:
+        raise EntryClosed(reason)
+    return report, False
+
+
+def _require(actor, permission: str) -> None:
+    if not can(actor, permission):
+        raise PermissionDenied
 
 
 @transaction.atomic
@@ -150,12 +165,18 @@ def report_save(
     figure. Nothing is stored when any figure is refused (EntryRejected) or the day is
     closed (EntryClosed). A submitted report changed later stays submitted and counted.
     """
+    _require(actor, "statistics.change_dailyreport")
+    if actor.agency_id != agency.pk:
+        # Figures are their agency's word: no one else, the committee included, enters them.
+        raise PermissionDenied
     now = now or timezone.now()
     comments = comments or {}
-    report = _open_report(agency=agency, indicator_set=indicator_set, day=day, now=now)
+    report, created = _open_report(
+        actor=actor, agency=agency, indicator_set=indicator_set, day=day, now=now
+    )
     layout = form_layout(indicator_set)
     stored = {}
-    if report is not None:
+    if not created:
         stored = {value.indicator_id: value for value in ReportValue.objects.filter(report=report)}
     by_id = {indicator.pk: indicator for indicator, _required in layout.indicators}
     merged_values = {by_id[pk].code: value.value for pk, value in stored.items() if pk in by_id}
@@ -168,25 +189,21 @@ def report_save(
         raw_values=merged_values,
         raw_comments=merged_comments,
         recent=recent_figures(agency=agency, indicator_ids=layout.indicator_ids, day=day),
-        require_all=submit or (report is not None and report.status in COUNTED_STATUSES),
+        require_all=submit or report.status in COUNTED_STATUSES,
     )
     if not check.ok:
         raise EntryRejected(check)
 
-    with acting_as(actor):
-        if report is None:
-            season = season_for_day(day)
-            if season is None:
-                raise EntryClosed(_("No Hajj season covers this day."))
-            report = DailyReport.objects.create(
-                agency=agency, indicator_set=indicator_set, season=season, day=day
-            )
-        was_counted = report.status in COUNTED_STATUSES
-        if submit and report.status != ReportStatus.SUBMITTED:
-            report.status = ReportStatus.SUBMITTED
+    was_counted = report.status in COUNTED_STATUSES
+    if submit and report.status != ReportStatus.SUBMITTED:
+        report.status = ReportStatus.SUBMITTED
+        if report.submitted_at is None:
+            # A report sent back for correction keeps its first submission's time: the
+            # reviewer's return does not make an on-time agency late.
             report.submitted_at = now
-            report.submitted_by = actor
             report.is_late = periods.is_late(indicator_set, day, now)
+        report.submitted_by = actor
+        with acting_as(actor):
             report.save(
                 update_fields=["status", "submitted_at", "submitted_by", "is_late", "updated_at"]
             )
@@ -213,6 +230,7 @@ def report_save(
                 ValueChange(
                     value=existing,
                     agency=agency,
+                    changed_at=now,
                     changed_by=actor,
                     old_value=existing.value,
                     new_value=value,
@@ -220,7 +238,9 @@ def report_save(
                     new_comment=comment,
                 )
             )
-            existing.value, existing.comment, existing.updated_at = value, comment, now
+            # The wall clock, as bulk_create gives new figures: "latest" compares save times.
+            existing.value, existing.comment = value, comment
+            existing.updated_at = timezone.now()
             updated.append(existing)
     ReportValue.objects.bulk_create(created)
     ReportValue.objects.bulk_update(updated, ["value", "comment", "updated_at"])
@@ -228,6 +248,7 @@ def report_save(
         ValueChange(
             value=value,
             agency=agency,
+            changed_at=now,
             changed_by=actor,
             new_value=value.value,
             new_comment=value.comment,
@@ -241,11 +262,7 @@ def report_save(
 
 
 def _review(report: DailyReport) -> DailyReport:
-    return (
-        DailyReport.objects.select_for_update()
-        .select_related("indicator_set", "agency")
-        .get(pk=report.pk)
-    )
+    return _locked(DailyReport.objects.select_related("indicator_set", "agency")).get(pk=report.pk)
 
 
 @transaction.atomic
@@ -255,6 +272,7 @@ def report_return(*, actor, report: DailyReport, comment: str) -> DailyReport:
     Its figures leave the dashboard until it is submitted again, and the day stays open
     for the agency for the form's grace period (at least one day) from now.
     """
+    _require(actor, "statistics.review_dailyreport")
     comment = " ".join((comment or "").split())
     if not comment:
         raise ValidationError({"comment": _("Say what the agency should correct.")})
@@ -287,6 +305,7 @@ def report_return(*, actor, report: DailyReport, comment: str) -> DailyReport:
 @transaction.atomic
 def report_approve(*, actor, report: DailyReport) -> DailyReport:
     """Approve a submitted report: it is final and locked for the agency."""
+    _require(actor, "statistics.review_dailyreport")
     report = _review(report)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be approved."))
@@ -308,7 +327,9 @@ def exception_grant(
     open_until: datetime.datetime,
     reason: str,
 ) -> EntryException:
-    """Reopen a day for one agency and form until `open_until`; recorded and audited."""
+    """Reopen a day for one agency and form until `open_until`; recorded and audited. A
+    later reopening already granted (another exception, a return) is kept."""
+    _require(actor, "statistics.add_entryexception")
     reason = " ".join((reason or "").split())
     errors = {}
     if not reason:
@@ -323,14 +344,14 @@ def exception_grant(
     if errors:
         raise ValidationError(errors)
     with acting_as(actor):
-        report, _created = DailyReport.objects.select_for_update().get_or_create(
+        report, _created = _locked(DailyReport.objects).get_or_create(
             agency=agency, indicator_set=indicator_set, day=day, defaults={"season": season}
         )
         if report.status == ReportStatus.APPROVED:
             raise ValidationError(
                 _("This report is approved. Return it to the agency to reopen it.")
             )
-        report.reopened_until = open_until
+        report.reopened_until = max(filter(None, [report.reopened_until, open_until]))
         report.save(update_fields=["reopened_until", "updated_at"])
         exception = EntryException(
             report=report, agency=agency, granted_by=actor, open_until=open_until, reason=reason
@@ -342,8 +363,10 @@ def exception_grant(
 
 @transaction.atomic
 def value_set_follow_up(*, actor, value: ReportValue, follow_up: bool) -> ReportValue:
-    """A reviewer flags (or clears) a figure for follow-up with the agency."""
+    """A reviewer flags (or clears) a figure for follow-up with the agency. The figure's
+    save time is left alone: it decides which figure is the latest."""
+    _require(actor, "statistics.review_dailyreport")
     with acting_as(actor):
         value.follow_up = follow_up
-        value.save(update_fields=["follow_up", "updated_at"])
+        value.save(update_fields=["follow_up"])
     return value

@@ -14,11 +14,24 @@ from django.contrib.contenttypes.models import ContentType
 from modules.accounts.roles import Role
 from modules.agencies.models import Agency, Membership, StaffMember
 from modules.audit.models import AuditAction, AuditEntry
+from modules.statistics.models import (
+    DailyReport,
+    EntryException,
+    ReminderKind,
+    ReminderSent,
+    ReportStatus,
+    ReportValue,
+    ValueChange,
+)
 
 from .fixtures import make_user
+from .statistics import make_category, make_indicator, make_set
 
 FOREIGN_PK_BASE = 900_001
 _pks = itertools.count(FOREIGN_PK_BASE)
+# Written into the foreign agency's statistics (value comments, history, review comment,
+# exception reason): a list page that shows it has shown another agency's figures.
+FOREIGN_STATISTICS_MARKER = "FOREIGN-FIGURE-NOTE"
 
 
 def _agency(ctx):
@@ -58,11 +71,88 @@ def _audit(ctx):
     )
 
 
+def _daily_report(ctx):
+    """The foreign agency's submitted report on a form that the user's agency reports too, so
+    a page listing "this form's figures for the day" without filtering by agency shows it."""
+    if "daily_report" not in ctx:
+        indicator = make_indicator("shared-admissions", category=make_category("shared-category"))
+        indicator_set = make_set(
+            "shared-form",
+            indicators=[indicator],
+            agencies=[ctx["agency"], *Agency.objects.exclude(pk=ctx["agency"].pk)],
+        )
+        ctx["indicator"], ctx["indicator_set"] = indicator, indicator_set
+        ctx["daily_report"] = DailyReport.objects.create(
+            pk=next(_pks),
+            agency=ctx["agency"],
+            indicator_set=indicator_set,
+            season=ctx["season"],
+            day=ctx["season"].starts_on,
+            status=ReportStatus.SUBMITTED,
+            review_comment=FOREIGN_STATISTICS_MARKER,
+        )
+    return ctx["daily_report"]
+
+
+def _report_value(ctx):
+    if "report_value" not in ctx:
+        report = _daily_report(ctx)
+        ctx["report_value"] = ReportValue.objects.create(
+            pk=next(_pks),
+            report=report,
+            indicator=ctx["indicator"],
+            agency=ctx["agency"],
+            day=report.day,
+            value=4471,
+            comment=f"{FOREIGN_STATISTICS_MARKER}: تعليق الجهة الأخرى",
+        )
+    return ctx["report_value"]
+
+
+def _value_change(ctx):
+    value = _report_value(ctx)
+    return ValueChange.objects.create(
+        pk=next(_pks),
+        value=value,
+        agency=ctx["agency"],
+        old_value=None,
+        new_value=value.value,
+        new_comment=value.comment,
+    )
+
+
+def _entry_exception(ctx):
+    report = _daily_report(ctx)
+    return EntryException.objects.create(
+        pk=next(_pks),
+        report=report,
+        agency=ctx["agency"],
+        open_until=datetime.datetime.combine(report.day, datetime.time(23, 0), tzinfo=datetime.UTC),
+        reason=FOREIGN_STATISTICS_MARKER,
+    )
+
+
+def _reminder_sent(ctx):
+    report = _daily_report(ctx)
+    return ReminderSent.objects.create(
+        pk=next(_pks),
+        agency=ctx["agency"],
+        indicator_set=report.indicator_set,
+        day=report.day,
+        kind=ReminderKind.AFTER_DEADLINE,
+    )
+
+
 MAKERS = {
     Agency: _agency,
     Membership: _membership,
     StaffMember: _staff,
     AuditEntry: _audit,
+    DailyReport: _daily_report,
+    ReportValue: _report_value,
+    ValueChange: _value_change,
+    EntryException: _entry_exception,
+    ReminderSent: _reminder_sent,
 }
 
 

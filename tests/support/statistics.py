@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from modules.accounts.models import User
+from modules.accounts.roles import Role
 from modules.statistics.models import (
     Aggregation,
     Indicator,
@@ -13,6 +15,7 @@ from modules.statistics.models import (
     ValueType,
 )
 from modules.statistics.services import report_save
+from tests.support.fixtures import make_user
 
 
 def make_category(code="health", *, name_ar="الصحة", name_en="Health", order=0):
@@ -89,9 +92,16 @@ def local_noon(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
+def reporter(agency):
+    """A person of `agency` who may save its figures (made once): only its own people can."""
+    user = User.objects.filter(membership__agency=agency, is_active=True).first()
+    return user or make_user(f"reporter-{agency.code}@example.org", Role.AGENCY_STAFF, agency)
+
+
 def save_day(actor, agency, indicator_set, day, values, *, submit=True, comments=None, now=None):
+    """`report_save` for a test; with no `actor`, one of the agency's own people saves."""
     return report_save(
-        actor=actor,
+        actor=actor or reporter(agency),
         agency=agency,
         indicator_set=indicator_set,
         day=day,

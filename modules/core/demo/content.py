@@ -1,4 +1,5 @@
-"""The public site's demo content: home, sections, a week of daily messages, news, contacts.
+"""The public site's demo content: home, sections (the public indicators among them), a week
+of daily messages, news, contacts.
 
 Read from `fixtures/pages.json` and `fixtures/content/`, where each text stands in Arabic (the
 original) beside its English translation. The Arabic tree is built first; the English one is
@@ -31,7 +32,7 @@ from cms.base.models import CommitteeSettings
 from cms.daily_messages.models import DailyMessageIndexPage, DailyMessagePage
 from cms.home.models import HomePage
 from cms.news.models import NewsIndexPage, NewsPage
-from cms.pages.models import SearchPage, StandardPage
+from cms.pages.models import IndicatorsPage, SearchPage, StandardPage
 from modules.agencies.models import Season
 
 from .images import scene_jpeg
@@ -41,6 +42,7 @@ SITE_NAME = "الرفادة"
 SECTION_MODELS = {
     "daily_messages": DailyMessageIndexPage,
     "news": NewsIndexPage,
+    "indicators": IndicatorsPage,
     "standard": StandardPage,
     "search": SearchPage,
 }

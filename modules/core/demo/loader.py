@@ -1,4 +1,5 @@
-"""Load `fixtures/` into the database: season, agencies, roster, demo people, public site."""
+"""Load `fixtures/` into the database: season, agencies, roster, demo people, daily
+statistics, public site."""
 
 import csv
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from modules.agencies.models import Agency, Season, StaffMember
 from .content import load_public_site
 from .mfa import ensure_demo_authenticators
 from .records import FIXTURES_DIR, Tally, read_json, sync_rows
+from .statistics import load_statistics
 
 # One shared password for every demo account; printed by `load_demo`, so never for production.
 DEMO_PASSWORD = "Rifada-Demo-1447"  # noqa: S105 - public on purpose
@@ -81,6 +83,7 @@ def load_demo_data() -> DemoResult:
     result.logins = load_users(
         agencies=agencies, tally=result.tally("users"), mfa_tally=result.tally("authenticators")
     )
+    load_statistics(season=result.season, agencies=agencies, tally=result.tally)
     load_public_site(season=result.season, tally=result.tally)
     return result
 

@@ -70,6 +70,7 @@ def translated_path(context, language: str) -> str:
 _SECTIONS = (
     ("account", ("portal:account",), ("account_", "mfa_", "usersessions_")),
     ("roster", (), ("roster:",)),
+    ("statistics", (), ("statistics:",)),
     ("home", ("portal:home",), ()),
 )
 

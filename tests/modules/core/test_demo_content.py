@@ -22,7 +22,7 @@ from cms.base.models import CommitteeSettings
 from cms.daily_messages.models import DailyMessageIndexPage, DailyMessagePage
 from cms.home.models import HomePage
 from cms.news.models import NewsIndexPage, NewsPage
-from cms.pages.models import SearchPage, StandardPage
+from cms.pages.models import IndicatorsPage, SearchPage, StandardPage
 from modules.agencies.models import Season
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -144,11 +144,19 @@ def test_sections_are_in_the_menu_with_ascii_slugs_and_quick_links_to_them():
         home = tree(code)
         children = {page.slug: page.specific for page in home.get_children().live()}
 
-        assert set(children) == {"daily-message", "news", "about", "contact", "search"}
+        assert set(children) == {
+            "daily-message",
+            "news",
+            "indicators",
+            "about",
+            "contact",
+            "search",
+        }
         assert isinstance(children["about"], StandardPage)
         assert isinstance(children["search"], SearchPage)
+        assert isinstance(children["indicators"], IndicatorsPage)
         menu = {slug for slug, page in children.items() if page.show_in_menus}
-        assert menu == {"daily-message", "news", "about", "contact"}
+        assert menu == {"daily-message", "news", "indicators", "about", "contact"}
         assert len(children["about"].body) >= 3
         contact = "".join(str(block.value) for block in children["contact"].body)
         assert "920000000" in contact and "info@hajj-committee.example" in contact
@@ -157,6 +165,7 @@ def test_sections_are_in_the_menu_with_ascii_slugs_and_quick_links_to_them():
         assert [link["page"].slug for link in links if link["page"]] == [
             "daily-message",
             "news",
+            "indicators",
             "about",
             "contact",
         ]
@@ -168,7 +177,7 @@ def test_every_arabic_page_has_a_live_english_translation_with_the_same_slug():
     english = Locale.objects.get(language_code="en")
     arabic_pages = list(tree("ar").get_descendants(inclusive=True).specific())
 
-    assert len(arabic_pages) == 1 + 5 + 7 + 12
+    assert len(arabic_pages) == 1 + 6 + 7 + 12
     for page in arabic_pages:
         translation = page.get_translation(english)
         assert translation.live and not translation.has_unpublished_changes
@@ -266,7 +275,7 @@ def test_every_demo_page_is_reached_at_its_address():
     """Wagtail routes each address to the page; a stale child count would hide a subtree."""
     pages = Page.objects.live().filter(depth__gte=2).specific()
 
-    assert len(pages) == 2 * (1 + 5 + 7 + 12)
+    assert len(pages) == 2 * (1 + 6 + 7 + 12)
     for page in pages:
         code = page.locale.language_code
         prefix, _, path = page.url.partition(f"/{code}/")

@@ -1,0 +1,1 @@
+"""Number and date formats where Django's own locale files don't suit the committee."""
