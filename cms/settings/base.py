@@ -343,6 +343,8 @@ NOTIFICATIONS = {
     "MAX_ATTEMPTS": env.int("NOTIFICATION_MAX_ATTEMPTS", default=3),
     "RETRY_DELAY_SECONDS": env.int("NOTIFICATION_RETRY_DELAY", default=60),
 }
+# How long before a daily form's deadline agencies that have not submitted are reminded.
+STATISTICS_REMINDER_HOURS = env.int("STATISTICS_REMINDER_HOURS", default=3)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian, Hijri
@@ -25,7 +25,8 @@ HIJRI_MONTHS = [
 
 def to_hijri(value: datetime.date) -> Hijri:
     if isinstance(value, datetime.datetime):
-        value = value.date()
+        # An aware moment is dated where the committee is, not in UTC.
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return Gregorian(value.year, value.month, value.day).to_hijri()
 
 

@@ -32,7 +32,6 @@ from modules.notifications.services import notify
 from . import periods
 from .models import COUNTED_STATUSES, DailyReport, IndicatorSet, ReminderKind, ReminderSent
 
-DEFAULT_REMINDER_HOURS = 3
 TEMPLATES = {
     ReminderKind.BEFORE_DEADLINE: "statistics/reminder",
     ReminderKind.AFTER_DEADLINE: "statistics/notice",
@@ -49,7 +48,7 @@ class _Step:
 
 def reminder_lead() -> datetime.timedelta:
     """How long before a deadline the reminder goes out."""
-    hours = getattr(settings, "STATISTICS_REMINDER_HOURS", DEFAULT_REMINDER_HOURS)
+    hours = settings.STATISTICS_REMINDER_HOURS
     return datetime.timedelta(hours=hours)
 
 

@@ -275,6 +275,9 @@ class ReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+MAX_INDICATORS_PER_AGENCY = 10
+
+
 @method_decorator(never_cache, name="dispatch")
 class AggregateViewSet(viewsets.ViewSet):
     """Submitted and approved figures added up as each indicator says: per indicator and
@@ -300,6 +303,16 @@ class AggregateViewSet(viewsets.ViewSet):
         if query.get("category"):
             indicators = indicators.filter(category__code=query["category"])
         indicators = list(indicators)
+        if query["group_by"] == "agency" and len(indicators) > MAX_INDICATORS_PER_AGENCY:
+            # Per agency reads every figure of the period: keep one answer to a bounded size.
+            raise ValidationError(
+                {
+                    "indicator": _(
+                        "Per agency, ask for at most %(count)s indicators at a time (by code)."
+                    )
+                    % {"count": MAX_INDICATORS_PER_AGENCY}
+                }
+            )
         group = aggregates.per_day if query["group_by"] == "day" else aggregates.per_agency
         body = {
             "group_by": query["group_by"],

@@ -149,9 +149,7 @@ RULES = [
 
 def catalogue(count: int) -> list[tuple[Profile, tuple[str, str, str]]]:
     """`count` (profile, site) pairs: every profile once, then again per site."""
-    return [
-        (PROFILES[i % len(PROFILES)], SITES[i // len(PROFILES) % len(SITES)]) for i in range(count)
-    ]
+    return [(PROFILES[i % len(PROFILES)], SITES[i // len(PROFILES)]) for i in range(count)]
 
 
 # ------------------------------------------------------------- the shape of a day ----

@@ -490,6 +490,15 @@ def test_aggregates_refuse_a_bad_period(client, committee, two_days):
     assert client.get(f"{API}/aggregates/?group_by=week").status_code == 400
 
 
+def test_aggregates_per_agency_take_at_most_ten_indicators(client, committee, current_season):
+    for number in range(11):
+        make_indicator(f"many-{number}")
+    client.force_login(committee)
+    response = client.get(f"{API}/aggregates/?group_by=agency")
+    assert response.status_code == 400
+    assert "indicator" in response.json()
+
+
 # --- query counts -----------------------------------------------------------------------
 
 
@@ -528,7 +537,7 @@ def grow(size, *, agency_a, agency_b, current_season, today, actor):
         "forms/",
         "indicators/",
         "aggregates/?from={start}&to={end}",
-        "aggregates/?group_by=agency&from={start}&to={end}",
+        "aggregates/?group_by=agency&from={start}&to={end}&indicator={codes}",
     ],
 )
 def test_lists_take_constant_queries(
@@ -553,7 +562,9 @@ def test_lists_take_constant_queries(
         actor=manager_a,
     )
     client.force_login(manager_a if role == "agency" else committee)
-    address = f"{API}/" + url.format(start=current_season.starts_on, end=today)
+    # Per agency, at most ten indicators may be asked for at once.
+    codes = ",".join(f"grown-{number}" for number in range(min(size, 10)))
+    address = f"{API}/" + url.format(start=current_season.starts_on, end=today, codes=codes)
     budget = API_LIST_QUERIES if role == "agency" else COMMITTEE_API_LIST_QUERIES
     with django_assert_max_num_queries(budget):
         response = client.get(address)
