@@ -3,8 +3,11 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from modules.accounts.models import User
 from modules.accounts.roles import Role
+from modules.agencies.models import Season
 from modules.statistics.models import (
     Aggregation,
     Indicator,
@@ -87,8 +90,6 @@ def make_rule(indicator_set, left, comparison, right=None, *, constant=None, sev
 
 def local_noon(day: datetime.date) -> datetime.datetime:
     """Mid-day of `day` in Asia/Riyadh: before that day's deadline, which is the next day."""
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
@@ -109,4 +110,35 @@ def save_day(actor, agency, indicator_set, day, values, *, submit=True, comments
         comments=comments or {},
         submit=submit,
         now=now or local_noon(day),
+    )
+
+
+def make_open_season() -> Season:
+    """A season around today, so that today's figures can be entered."""
+    today = timezone.localdate()
+    return Season.objects.create(
+        hijri_year=1448,
+        starts_on=today - datetime.timedelta(days=40),
+        ends_on=today + datetime.timedelta(days=20),
+        is_active=True,
+    )
+
+
+def make_health_form(agency):
+    """Three indicators in two sections: admissions, discharges and a percentage."""
+    admitted = make_indicator(
+        "admitted",
+        name_en="Patients admitted",
+        description_en="Everyone admitted to a bed today.",
+        unit_en="patients",
+        unit_ar="مريض",
+    )
+    discharged = make_indicator("discharged", name_en="Patients discharged")
+    occupancy = make_indicator(
+        "occupancy", name_en="Bed occupancy", value_type=ValueType.PERCENTAGE
+    )
+    return make_set(
+        indicators=[admitted, discharged, occupancy],
+        agencies=[agency],
+        sections={0: ("الحركة", "Movement"), 2: ("الأسرة", "Beds")},
     )

@@ -12,6 +12,7 @@ the completeness board and the review list (`admin/review.py`).
 
 import django_filters
 from django import forms
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -190,9 +191,29 @@ def _deadline(indicator_set: IndicatorSet) -> str:
     return _("%(time)s the next day") % {"time": indicator_set.deadline_time.strftime("%H:%M")}
 
 
+class IndicatorSetEditView(generic.EditView):
+    """Rows are saved one by one, so two rows that exchange their indicators in one save
+    meet the once-per-form constraint half-way: say so instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            message = _(
+                "Two rows exchanged their indicators, which cannot be saved in one step. "
+                "Change one of the rows, save, then change the other."
+            )
+            form.add_error(None, message)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = message
+            return self.form_invalid(form)
+
+
 class IndicatorSetViewSet(ConfigViewSet):
     model = IndicatorSet
     icon = "form"
+    edit_view_class = IndicatorSetEditView
     menu_label = _("Daily forms")
     menu_order = 600
     index_view_class = IndicatorSetIndexView

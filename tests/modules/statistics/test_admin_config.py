@@ -409,3 +409,27 @@ def test_the_configuration_pages_are_arabic_and_right_to_left(admin_client, comm
     response = admin_client.get(f"{FORMS}new/")
     text = response.content.decode()
     assert '<html lang="ar" dir="rtl"' in text
+
+
+def test_two_rows_exchanging_their_indicators_get_an_error_not_a_crash(admin_client, agency_a):
+    admitted = make_indicator("admitted")
+    discharged = make_indicator("discharged")
+    form = make_set(indicators=[admitted, discharged], agencies=[agency_a])
+    items = list(form.items.order_by("sort_order"))
+    data = _set_data(
+        code=form.code,
+        agencies=[agency_a],
+        items=[_item(discharged), _item(admitted)],
+        initial_items=2,
+    )
+    for index, item in enumerate(items):
+        data[f"items-{index}-id"] = str(item.pk)
+
+    response = admin_client.post(f"{FORMS}edit/{form.pk}/", data)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert [item.indicator for item in form.items.order_by("sort_order")] == [
+        admitted,
+        discharged,
+    ]

@@ -14,71 +14,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from modules.agencies.models import Season
 from modules.core.hijri import format_hijri
 from modules.statistics.models import (
     DailyReport,
     ReportStatus,
     ReportValue,
     ValueChange,
-    ValueType,
 )
 from modules.statistics.services import exception_grant, report_approve, report_return
 from tests.support.statistics import make_indicator, make_rule, make_set, save_day
 
 pytestmark = pytest.mark.django_db
-
-
-def make_open_season() -> Season:
-    """A season around today, so that today's figures can be entered."""
-    today = timezone.localdate()
-    return Season.objects.create(
-        hijri_year=1448,
-        starts_on=today - datetime.timedelta(days=40),
-        ends_on=today + datetime.timedelta(days=20),
-        is_active=True,
-    )
-
-
-def make_health_form(agency):
-    """Three indicators in two sections: admissions, discharges and a percentage."""
-    admitted = make_indicator(
-        "admitted",
-        name_en="Patients admitted",
-        description_en="Everyone admitted to a bed today.",
-        unit_en="patients",
-        unit_ar="مريض",
-    )
-    discharged = make_indicator("discharged", name_en="Patients discharged")
-    occupancy = make_indicator(
-        "occupancy", name_en="Bed occupancy", value_type=ValueType.PERCENTAGE
-    )
-    return make_set(
-        indicators=[admitted, discharged, occupancy],
-        agencies=[agency],
-        sections={0: ("الحركة", "Movement"), 2: ("الأسرة", "Beds")},
-    )
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def open_season(db):
-    return make_open_season()
-
-
-@pytest.fixture
-def health_form(agency_a, open_season):
-    return make_health_form(agency_a)
-
-
-@pytest.fixture
-def manager(client, manager_a):
-    client.force_login(manager_a)
-    return client
 
 
 def entry_url(indicator_set, day, language="en"):

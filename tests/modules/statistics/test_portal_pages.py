@@ -18,29 +18,17 @@ from modules.statistics.services import (
     report_approve,
     report_return,
 )
-from tests.support.statistics import local_noon, make_indicator, make_set, save_day
-
-from .test_portal_entry import make_health_form, make_open_season
+from tests.support.statistics import (
+    local_noon,
+    make_health_form,
+    make_indicator,
+    make_set,
+    save_day,
+)
 
 pytestmark = pytest.mark.django_db
 
 FULL_DAY = {"admitted": 10, "discharged": 2, "occupancy": 50}
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def open_season(db):
-    return make_open_season()
-
-
-@pytest.fixture
-def manager(client, manager_a):
-    client.force_login(manager_a)
-    return client
 
 
 def url(name, *args, language="en"):

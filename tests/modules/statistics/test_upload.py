@@ -10,38 +10,17 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from modules.statistics.models import DailyReport, ReportStatus, ReportValue, ValueChange
 from tests.support.statistics import make_indicator, make_rule, make_set, save_day
 
-from .test_portal_entry import make_health_form, make_open_season, stored
+from .test_portal_entry import stored
 
 pytestmark = pytest.mark.django_db
 
 HEADERS_AR = ["رمز المؤشر", "اسم المؤشر", "القيمة", "تعليق"]
 HEADERS_EN = ["Indicator code", "Indicator name", "Value", "Comment"]
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def open_season(db):
-    return make_open_season()
-
-
-@pytest.fixture
-def health_form(agency_a, open_season):
-    return make_health_form(agency_a)
-
-
-@pytest.fixture
-def manager(client, manager_a):
-    client.force_login(manager_a)
-    return client
 
 
 def upload_url(indicator_set, day, language="en"):
