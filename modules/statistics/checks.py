@@ -231,7 +231,8 @@ def check_entry(
         if len(comment) > COMMENT_MAX_LENGTH:
             check.error(
                 code,
-                _("Keep the comment under %(count)s characters.") % {"count": COMMENT_MAX_LENGTH},
+                _("Keep the comment to at most %(count)s characters.")
+                % {"count": COMMENT_MAX_LENGTH},
             )
         else:
             try:

@@ -461,7 +461,7 @@ def test_a_comment_too_long_is_refused():
     assert check({"admitted": "1"}, {"admitted": at_limit}).ok
 
     result = check({"admitted": "1"}, {"admitted": at_limit + "ب"})
-    assert result.errors == {"admitted": ["Keep the comment under 500 characters."]}
+    assert result.errors == {"admitted": ["Keep the comment to at most 500 characters."]}
 
 
 @pytest.mark.parametrize(
