@@ -9,47 +9,55 @@ reports count.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Sum,
+    When,
+)
+from django.db.models.functions import Cast
 
 from .models import COUNTED_STATUSES, Aggregation, Indicator, IndicatorDayTotal, ReportValue
 
-DailyFigures = dict[int, dict[datetime.date, Decimal]]
+DailyFigures = dict[int, dict[datetime.date, float]]
 
 
-def combine(values: list[Decimal], method: str) -> Decimal | None:
+Number = float | Decimal
+
+
+def combine(values: list[Number], method: str) -> Number | None:
     """`values` in time (or save) order; None when there is nothing to combine."""
     if not values:
         return None
     if method == Aggregation.SUM:
-        return sum(values, Decimal(0))
+        return sum(values)
     if method == Aggregation.AVERAGE:
-        return sum(values, Decimal(0)) / len(values)
+        return sum(values) / len(values)
     if method == Aggregation.MAXIMUM:
         return max(values)
     return values[-1]
 
 
-@dataclass(frozen=True)
-class DayTotals:
-    """One indicator's counted figures on one day, over the chosen agencies."""
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
-    total: Decimal
-    maximum: Decimal
-    latest: Decimal | None
-    reporting: int
 
-    def figure(self, method: str) -> Decimal | None:
-        """The day's figure by the indicator's aggregation over agencies."""
-        if method == Aggregation.SUM:
-            return self.total
-        if method == Aggregation.AVERAGE:
-            return self.total / self.reporting
-        if method == Aggregation.MAXIMUM:
-            return self.maximum
-        return self.latest
+def over_agencies(method: str, total, maximum, latest, reporting: int) -> Decimal | None:
+    """The day's figure by the indicator's aggregation over agencies."""
+    if method == Aggregation.SUM:
+        return total
+    if method == Aggregation.AVERAGE:
+        return total / reporting
+    if method == Aggregation.MAXIMUM:
+        return maximum
+    return latest
 
 
 def counted_values(indicator_ids: Iterable[int], start, end, agency_ids=None):
@@ -66,18 +74,35 @@ def counted_values(indicator_ids: Iterable[int], start, end, agency_ids=None):
     return values
 
 
+# The rollup row's figure, chosen in the database by the indicator's aggregation over agencies:
+# one float per row to read instead of four decimals (a season is 13,500 rows).
+_ROLLUP_FIGURE = Cast(
+    Case(
+        When(indicator__agency_aggregation=Aggregation.SUM, then=F("total")),
+        When(
+            indicator__agency_aggregation=Aggregation.AVERAGE,
+            then=ExpressionWrapper(F("total") / F("reporting"), output_field=DecimalField()),
+        ),
+        When(indicator__agency_aggregation=Aggregation.MAXIMUM, then=F("maximum")),
+        default=F("latest"),
+        output_field=DecimalField(max_digits=20, decimal_places=4),
+    ),
+    FloatField(),
+)
+
+
 def _from_rollup(indicator_ids, start, end):
-    rows = IndicatorDayTotal.objects.filter(
+    return IndicatorDayTotal.objects.filter(
         indicator_id__in=indicator_ids, day__gte=start, day__lte=end
-    ).values_list("indicator_id", "day", "total", "maximum", "latest", "reporting")
-    return [(indicator_id, day, DayTotals(*totals)) for indicator_id, day, *totals in rows]
+    ).values_list("indicator_id", "day", _ROLLUP_FIGURE, "reporting")
 
 
 def _from_values(indicators, start, end, agency_ids):
     """Grouped in the database; the latest figure is read only for the indicators that
     aggregate over agencies by "latest" (one more query when there are any)."""
-    values = counted_values([indicator.pk for indicator in indicators], start, end, agency_ids)
-    latest_ids = [i.pk for i in indicators if i.agency_aggregation == Aggregation.LATEST]
+    methods = {indicator.pk: indicator.agency_aggregation for indicator in indicators}
+    values = counted_values(methods, start, end, agency_ids)
+    latest_ids = [pk for pk, method in methods.items() if method == Aggregation.LATEST]
     latest = {}
     if latest_ids:
         rows = (
@@ -93,27 +118,44 @@ def _from_values(indicators, start, end, agency_ids):
         .values_list("indicator_id", "day", "total", "maximum", "reporting")
     )
     return [
-        (indicator_id, day, DayTotals(total, maximum, latest.get((indicator_id, day)), reporting))
-        for indicator_id, day, total, maximum, reporting in grouped
+        (
+            indicator_id,
+            day,
+            _float(
+                over_agencies(
+                    methods[indicator_id], total, maximum, latest.get((indicator_id, day)), n
+                )
+            ),
+            n,
+        )
+        for indicator_id, day, total, maximum, n in grouped
     ]
 
 
-def day_totals(
+def day_figures(
     indicators: list[Indicator],
     start: datetime.date,
     end: datetime.date,
     agency_ids: list[int] | None = None,
-) -> dict[int, dict[datetime.date, DayTotals]]:
-    """{indicator id: {day: DayTotals}} over the chosen agencies, or all of them (from the
-    rollup). Two queries at most, whatever the number of indicators, agencies and days."""
+) -> tuple[DailyFigures, dict[int, dict[datetime.date, int]]]:
+    """Each indicator's figure per day over the chosen agencies (or all of them, from the
+    rollup), and how many agencies reported it: ({id: {day: figure}}, {id: {day: count}}).
+
+    Figures read for adding up and showing are floats: stored figures have at most four
+    decimals, far inside a float's precision, and a season's 13,500 rollup rows convert
+    several times faster. Two queries at most, whatever the number of indicators, agencies
+    and days.
+    """
     if agency_ids is not None:
         rows = _from_values(indicators, start, end, agency_ids)
     else:
         rows = _from_rollup([indicator.pk for indicator in indicators], start, end)
-    totals: dict[int, dict[datetime.date, DayTotals]] = defaultdict(dict)
-    for indicator_id, day, day_total in rows:
-        totals[indicator_id][day] = day_total
-    return totals
+    figures: DailyFigures = defaultdict(dict)
+    counts: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    for indicator_id, day, value, reporting in rows:
+        figures[indicator_id][day] = value
+        counts[indicator_id][day] = reporting
+    return figures, counts
 
 
 def daily_figures(
@@ -123,14 +165,10 @@ def daily_figures(
     agency_ids: list[int] | None = None,
 ) -> DailyFigures:
     """{indicator id: {day: the day's figure over the chosen agencies (or all)}}."""
-    methods = {indicator.pk: indicator.agency_aggregation for indicator in indicators}
-    return {
-        indicator_id: {day: totals.figure(methods[indicator_id]) for day, totals in days.items()}
-        for indicator_id, days in day_totals(indicators, start, end, agency_ids).items()
-    }
+    return day_figures(indicators, start, end, agency_ids)[0]
 
 
-def over_period(indicator: Indicator, by_day: dict[datetime.date, Decimal]) -> Decimal | None:
+def over_period(indicator: Indicator, by_day: dict[datetime.date, Number]) -> Number | None:
     """One figure for the whole period, by the indicator's aggregation over days."""
     return combine([by_day[day] for day in sorted(by_day)], indicator.day_aggregation)
 

@@ -28,7 +28,7 @@ from modules.core.hijri import HIJRI_MONTHS, format_dual, format_hijri, to_hijri
 from . import periods
 from .aggregation import (
     daily_figures,
-    day_totals,
+    day_figures,
     over_period,
     per_agency,
 )
@@ -217,16 +217,6 @@ def _forms(indicator_ids, agency_ids, *, narrow_to_indicators: bool, now) -> _Fo
     return _Forms(agencies=agencies, indicators=indicators, due_through=due_through)
 
 
-def _chosen_agencies(indicators, start, end, agency_ids):
-    """`daily_figures` for chosen agencies, and how many figures each indicator's days had."""
-    methods = {indicator.pk: indicator.agency_aggregation for indicator in indicators}
-    figures, counts = {}, {}
-    for indicator_id, days in day_totals(indicators, start, end, agency_ids).items():
-        figures[indicator_id] = {day: t.figure(methods[indicator_id]) for day, t in days.items()}
-        counts[indicator_id] = {day: t.reporting for day, t in days.items()}
-    return figures, counts
-
-
 def _rollup_reporting(indicator_ids, period: Period, *, last_day, due_through):
     """{indicator id: (figures reported on due days, agencies reporting on `last_day`)}."""
     rows = (
@@ -370,7 +360,7 @@ def dashboard_data(
     if indicators and agency_ids is None:
         figures = daily_figures(indicators, first, period.end)
     elif indicators and agency_ids:
-        figures, counts = _chosen_agencies(indicators, first, period.end, agency_ids)
+        figures, counts = day_figures(indicators, first, period.end, agency_ids)
     last_day = max(
         (day for by_day in figures.values() for day in by_day if day >= period.start),
         default=period.end,

@@ -33,11 +33,11 @@ MAX_PERIOD_DAYS = 366
 MAX_LIST_ITEMS = 200
 
 
-def figure_text(value: Decimal | None, indicator: Indicator) -> str | None:
+def figure_text(value: float | Decimal | None, indicator: Indicator) -> str | None:
     """A figure as the indicator shows it; an average of whole numbers keeps two decimals."""
     if value is None:
         return None
-    if indicator.decimal_places == 0 and value != value.to_integral_value():
+    if indicator.decimal_places == 0 and not float(value).is_integer():
         return f"{value:.2f}"
     return format_number(value, indicator)
 

@@ -105,8 +105,10 @@ def _figures(known, agency_keys=None):
 
 def _assert_figures(actual, expected):
     for code, (by_day, period) in expected.items():
-        assert actual[code][0] == {day: Decimal(value) for day, value in by_day.items()}, code
-        assert actual[code][1] == pytest.approx(Decimal(period)), code
+        assert actual[code][0] == pytest.approx(
+            {day: float(Decimal(value)) for day, value in by_day.items()}
+        ), code
+        assert actual[code][1] == pytest.approx(float(Decimal(period))), code
 
 
 def test_the_rollup_adds_up_over_agencies_then_over_days(known):
