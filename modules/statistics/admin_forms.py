@@ -2,8 +2,9 @@
 and the exception that reopens a locked day.
 
 A daily form is one `IndicatorSetForm` with two inline formsets, `items` and `rules`. What no
-single row can check is checked across them here: an indicator appears once per form, and a
-rule compares only indicators that are on the form.
+single row can check is checked across them here: an indicator appears once per form (and
+once among the active forms an agency reports), and a rule compares only indicators that are
+on the form.
 """
 
 import datetime
@@ -18,7 +19,7 @@ from wagtail.admin.widgets import AdminDateTimeInput
 
 from modules.agencies.models import Agency
 
-from .models import EntryException, Indicator, IndicatorSet
+from .models import EntryException, Indicator, IndicatorSet, IndicatorSetItem
 
 INDICATOR_FIELDS = ("indicator", "left", "right")
 
@@ -83,7 +84,7 @@ class IndicatorSetForm(WagtailAdminModelForm):
         return cleaned
 
     def _check_rows(self) -> None:
-        on_form: set[int] = set()
+        on_form: dict[int, forms.Form] = {}
         for form in _kept_rows(self.formsets["items"]):
             indicator = form.cleaned_data.get("indicator")
             if indicator is None:
@@ -94,7 +95,8 @@ class IndicatorSetForm(WagtailAdminModelForm):
                     _("%(indicator)s is already on this form: an indicator appears once.")
                     % {"indicator": indicator_label(indicator)},
                 )
-            on_form.add(indicator.pk)
+            on_form.setdefault(indicator.pk, form)
+        self._check_other_forms(on_form)
         for form in _kept_rows(self.formsets["rules"]):
             for name in ("left", "right"):
                 indicator = form.cleaned_data.get(name)
@@ -104,6 +106,32 @@ class IndicatorSetForm(WagtailAdminModelForm):
                         _("%(indicator)s is not on this form; a rule compares its indicators.")
                         % {"indicator": indicator_label(indicator)},
                     )
+
+    def _check_other_forms(self, on_form: dict[int, forms.Form]) -> None:
+        """An agency reports each indicator on one active form only: on two, its figure
+        would be counted twice in the day's total."""
+        agencies = self.cleaned_data.get("agencies")
+        if not on_form or not agencies or not self.cleaned_data.get("is_active"):
+            return
+        clashes = (
+            IndicatorSetItem.objects.filter(
+                indicator_id__in=on_form,
+                indicator_set__is_active=True,
+                indicator_set__agencies__in=agencies,
+            )
+            .exclude(indicator_set_id=self.instance.pk)
+            .select_related("indicator_set")
+            .distinct()
+        )
+        for item in clashes:
+            on_form[item.indicator_id].add_error(
+                "indicator",
+                _(
+                    "This indicator is already on the daily form “%(form)s”, which some of "
+                    "these agencies also report: their figures would be counted twice."
+                )
+                % {"form": item.indicator_set.name},
+            )
 
 
 class ExceptionGrantForm(forms.Form):

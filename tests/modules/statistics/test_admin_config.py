@@ -433,3 +433,26 @@ def test_two_rows_exchanging_their_indicators_get_an_error_not_a_crash(admin_cli
         admitted,
         discharged,
     ]
+
+
+def test_an_indicator_is_on_one_form_per_agency(admin_client, agency_a, agency_b):
+    admitted = make_indicator("admitted")
+    discharged = make_indicator("discharged")
+    make_set("wards", indicators=[admitted], agencies=[agency_a])
+
+    response = admin_client.post(
+        f"{FORMS}new/",
+        _set_data(items=[_item(discharged), _item(admitted)], agencies=[agency_a, agency_b]),
+    )
+
+    assert response.status_code == 200
+    errors = _row_errors(response, "items")
+    assert not errors[0]
+    assert "counted twice" in " ".join(str(message) for message in errors[1]["indicator"])
+    assert not IndicatorSet.objects.filter(code="hospitals").exists()
+
+    # Another agency's form may hold the same indicator.
+    response = admin_client.post(
+        f"{FORMS}new/", _set_data(items=[_item(admitted)], agencies=[agency_b])
+    )
+    assert response.status_code == 302, _row_errors(response, "items")
