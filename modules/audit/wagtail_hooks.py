@@ -66,7 +66,22 @@ def _record_type(entry: AuditEntry) -> str:
     return get_content_type_label(entry.content_type)
 
 
-class AuditEntryViewSet(ModelViewSet):
+class ReadOnlyViewSetMixin:
+    """For listings nobody edits here (the log, reports under review): no add, edit,
+    delete, history or usage links on their pages."""
+
+    def get_common_view_kwargs(self, **kwargs):
+        read_only = {
+            "add_url_name": None,
+            "edit_url_name": None,
+            "delete_url_name": None,
+            "history_url_name": None,
+            "usage_url_name": None,
+        }
+        return super().get_common_view_kwargs(**{**read_only, **kwargs})
+
+
+class AuditEntryViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     model = AuditEntry
     icon = "history"
     menu_label = _("Audit log")
@@ -96,16 +111,6 @@ class AuditEntryViewSet(ModelViewSet):
         "agency",
         DateColumn("created_at", label=capfirst(_("when")), sort_key="created_at"),
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        read_only = {
-            "add_url_name": None,
-            "edit_url_name": None,
-            "delete_url_name": None,
-            "history_url_name": None,
-            "usage_url_name": None,
-        }
-        return super().get_common_view_kwargs(**{**read_only, **kwargs})
 
     def get_urlpatterns(self):
         return [

@@ -33,6 +33,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import AdminDateInput
 
 from modules.agencies.models import Agency
+from modules.audit.wagtail_hooks import ReadOnlyViewSetMixin
 from modules.core.hijri import format_dual
 from modules.core.scoping import can, get_for_user_or_404
 from modules.core.widgets import HijriDateInput
@@ -509,7 +510,7 @@ def _submitted_at(report: DailyReport) -> str:
     )
 
 
-class DailyReportViewSet(ModelViewSet):
+class DailyReportViewSet(ReadOnlyViewSetMixin, ModelViewSet):
     """Reports are never added, edited or deleted here: agencies enter them in the portal."""
 
     model = DailyReport
@@ -536,16 +537,6 @@ class DailyReportViewSet(ModelViewSet):
             sort_key="submitted_at",
         ),
     ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        read_only = {
-            "add_url_name": None,
-            "edit_url_name": None,
-            "delete_url_name": None,
-            "history_url_name": None,
-            "usage_url_name": None,
-        }
-        return super().get_common_view_kwargs(**{**read_only, **kwargs})
 
     def get_urlpatterns(self):
         return [
