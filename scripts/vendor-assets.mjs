@@ -69,11 +69,29 @@ const scripts = [
     files: { "dist/chart.umd.js": "chart.umd.js", "dist/chart.umd.js.map": "chart.umd.js.map" },
     license: "LICENSE.md",
   },
+  {
+    // The operations board's and the public report form's map. Tiles are not bundled: the
+    // tile server is a setting (TICKETS_MAP_TILES), and without one the pages show lists.
+    package: "leaflet",
+    target: "leaflet",
+    files: {
+      "dist/leaflet.js": "leaflet.js",
+      "dist/leaflet.js.map": "leaflet.js.map",
+      "dist/leaflet.css": "leaflet.css",
+      "dist/images/marker-icon.png": "images/marker-icon.png",
+      "dist/images/marker-icon-2x.png": "images/marker-icon-2x.png",
+      "dist/images/marker-shadow.png": "images/marker-shadow.png",
+      "dist/images/layers.png": "images/layers.png",
+      "dist/images/layers-2x.png": "images/layers-2x.png",
+    },
+    license: "LICENSE",
+  },
 ];
 
 function vendorScript({ package: name, target, files, license }) {
   const { source, out } = prepare(name, target);
   for (const [from, to] of Object.entries(files)) {
+    mkdirSync(dirname(join(out, to)), { recursive: true });
     copyFileSync(join(source, from), join(out, to));
   }
   copyFileSync(join(source, license), join(out, "LICENSE"));

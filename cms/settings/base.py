@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "modules.audit",
     "modules.portal",
     "modules.statistics",
+    "modules.tickets",
     "cms.base",
     "cms.home",
     "cms.daily_messages",
@@ -345,6 +346,18 @@ NOTIFICATIONS = {
 }
 # How long before a daily form's deadline agencies that have not submitted are reminded.
 STATISTICS_REMINDER_HOURS = env.int("STATISTICS_REMINDER_HOURS", default=3)
+
+# --- Operations room --------------------------------------------------------------------
+# A tile server for the maps, e.g. "https://tiles.example.sa/{z}/{x}/{y}.png". Empty by
+# default: the room may have no internet, and the pages then show lists with coordinates.
+TICKETS_MAP_TILES = env("TICKETS_MAP_TILES", default="")
+TICKETS_MAP_ATTRIBUTION = env("TICKETS_MAP_ATTRIBUTION", default="")
+TICKETS_MAP_CENTER = (24.4672, 39.6111)  # Al-Masjid an-Nabawi, Madinah
+# Public reports per address (django-ratelimit's "count/period"), on the site and the API.
+TICKETS_PUBLIC_RATE = env("TICKETS_PUBLIC_RATE", default="5/h")
+TICKETS_MAX_UPLOAD_BYTES = env.int("TICKETS_MAX_UPLOAD_BYTES", default=8 * 1024 * 1024)
+# Behind a proxy, the header holding the client's address (e.g. "HTTP_X_FORWARDED_FOR").
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

@@ -54,6 +54,24 @@ _STATISTICS_ENTRY = [
     "statistics.change_dailyreport",
 ]
 
+_TICKETS_CONFIG_MODELS = (
+    "category",
+    "priority",
+    "zone",
+    "landmark",
+    "routingrule",
+    "slapolicy",
+    "businesscalendar",
+)
+_TICKETS_READ = ["tickets.view_ticket", *(f"tickets.view_{m}" for m in _TICKETS_CONFIG_MODELS)]
+_TICKETS_CONFIGURE = [
+    f"tickets.{action}_{model}"
+    for model in _TICKETS_CONFIG_MODELS
+    for action in ("add", "change", "delete")
+]
+_TICKETS_OPERATE = ["tickets.add_ticket", "tickets.change_ticket", "tickets.operate_ticket"]
+_TICKETS_AGENCY = ["tickets.view_ticket", "tickets.add_ticket", "tickets.change_ticket"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COMMITTEE_ADMIN: [
         *_CONTENT,
@@ -83,6 +101,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_STATISTICS_CONFIGURE,
         "statistics.review_dailyreport",
         "statistics.add_entryexception",
+        *_TICKETS_READ,
+        *_TICKETS_CONFIGURE,
+        *_TICKETS_OPERATE,
     ],
     Role.EDITOR: [*_CONTENT],
     Role.REVIEWER: [
@@ -90,8 +111,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DIRECTORY_READ,
         *_STATISTICS_READ,
         "statistics.review_dailyreport",
+        *_TICKETS_READ,
     ],
-    Role.OPERATOR: ["wagtailadmin.access_admin", *_DIRECTORY_READ, *_STATISTICS_READ],
+    Role.OPERATOR: [
+        "wagtailadmin.access_admin",
+        *_DIRECTORY_READ,
+        *_STATISTICS_READ,
+        *_TICKETS_READ,
+        *_TICKETS_OPERATE,
+    ],
     Role.AGENCY_MANAGER: [
         "agencies.view_agency",
         "agencies.view_staffmember",
@@ -101,8 +129,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "agencies.add_membership",
         "agencies.change_membership",
         *_STATISTICS_ENTRY,
+        *_TICKETS_AGENCY,
     ],
-    Role.AGENCY_STAFF: ["agencies.view_agency", "agencies.view_staffmember", *_STATISTICS_ENTRY],
+    Role.AGENCY_STAFF: [
+        "agencies.view_agency",
+        "agencies.view_staffmember",
+        *_STATISTICS_ENTRY,
+        *_TICKETS_AGENCY,
+    ],
 }
 
 # Page permissions granted on the root page, so they hold for both language trees.

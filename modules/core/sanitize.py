@@ -1,5 +1,7 @@
 """The one place user-supplied HTML is cleaned. Every caller shares this allow-list."""
 
+import html
+
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +58,19 @@ def clean_html(value: str) -> str:
 def strip_html(value: str) -> str:
     """Plain text: every tag removed, entities kept escaped."""
     return nh3.clean(value or "", tags=set())
+
+
+def plain_text(value: str) -> str:
+    """Text typed by the public, stored without any markup and without escaping: tags and the
+    content of scripts and styles go; entities are decoded, and decoded text is cleaned again
+    so "&lt;script&gt;" cannot turn into a tag."""
+    text = value or ""
+    for _round in range(3):
+        cleaned = html.unescape(nh3.clean(text, tags=set()))
+        if cleaned == text:
+            break
+        text = cleaned
+    return text.strip()
 
 
 def validate_plain_text(value: str) -> None:

@@ -40,6 +40,12 @@ SCHEDULES: list[Declared] = [
         minutes=15,
     ),
     Declared(
+        name="tickets-escalation",
+        func="modules.tickets.tasks.escalate",
+        schedule_type=Schedule.MINUTES,
+        minutes=1,
+    ),
+    Declared(
         name="clear-expired-sessions",
         func="modules.core.tasks.clear_expired_sessions",
         schedule_type=Schedule.CRON,

@@ -1,0 +1,132 @@
+"""Reads: ticket lists for a person, the clocks shown on screen, and the reporter's status."""
+
+import datetime
+import hmac
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from . import sla
+from .models import OPEN_STATUSES, SlaPolicy, Ticket
+from .workflow import ACTIONS, may
+
+
+def ticket_list(
+    *,
+    user,
+    open_only: bool = True,
+    agency=None,
+    category=None,
+    priority=None,
+    zone=None,
+    status: str | None = None,
+) -> QuerySet[Ticket]:
+    """The tickets this person may see, soonest deadline first (no deadline last)."""
+    tickets = Ticket.objects.for_user(user).select_related(
+        "category", "priority", "agency", "zone", "landmark"
+    )
+    if status:
+        tickets = tickets.filter(status=status)
+    elif open_only:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    for name, value in (("agency", agency), ("category", category), ("priority", priority)):
+        if value:
+            tickets = tickets.filter(**{name: value})
+    if zone:
+        tickets = tickets.filter(zone=zone)
+    return tickets.order_by(F("resolve_due_at").asc(nulls_last=True), "created_at")
+
+
+@dataclass(frozen=True)
+class Clock:
+    acknowledge: sla.Remaining | None
+    resolve: sla.Remaining | None
+    running: bool
+    warning_fraction: float
+
+    @property
+    def current(self) -> sla.Remaining | None:
+        """The clock that matters now: acknowledge until it is met, then resolve."""
+        if self.acknowledge is not None and not self.acknowledge.met:
+            return self.acknowledge
+        return self.resolve
+
+
+def _warning_fraction(policy: SlaPolicy | None) -> float:
+    """Amber from the policy's first warning step, else from 75 % of the time."""
+    percents = [
+        step.percent for step in (policy.steps.all() if policy else []) if step.percent < 100
+    ]
+    return min(percents) / 100 if percents else sla.WARNING_FRACTION
+
+
+def _clock(ticket, hours, warning, now) -> Clock:
+    acknowledge = sla.remaining(
+        hours,
+        ticket.acknowledge_due_at,
+        ticket.acknowledge_seconds,
+        now,
+        paused_at=ticket.paused_at,
+        met_at=ticket.acknowledged_at,
+        warning=warning,
+    )
+    resolve = sla.remaining(
+        hours,
+        ticket.resolve_due_at,
+        ticket.resolve_seconds,
+        now,
+        paused_at=ticket.paused_at,
+        met_at=ticket.resolved_at,
+        warning=warning,
+    )
+    return Clock(acknowledge, resolve, sla.is_running(hours, now), warning)
+
+
+def _policies(policy_ids) -> dict[int, SlaPolicy]:
+    return {
+        policy.pk: policy
+        for policy in SlaPolicy.objects.filter(pk__in=policy_ids)
+        .select_related("calendar")
+        .prefetch_related("calendar__periods", "calendar__holidays", "steps")
+    }
+
+
+def clocks_for(tickets, now: datetime.datetime | None = None) -> dict[int, Clock]:
+    """The clocks of many tickets, reading their policies in a fixed number of queries."""
+    now = now or timezone.now()
+    tickets = list(tickets)
+    policies = _policies({ticket.policy_id for ticket in tickets if ticket.policy_id})
+    setup = {
+        policy_id: (sla.BusinessHours.for_policy(policy), _warning_fraction(policy))
+        for policy_id, policy in policies.items()
+    }
+    default = (sla.ALWAYS, sla.WARNING_FRACTION)
+    return {
+        ticket.pk: _clock(ticket, *setup.get(ticket.policy_id, default), now) for ticket in tickets
+    }
+
+
+def ticket_clock(ticket: Ticket, now: datetime.datetime | None = None) -> Clock:
+    return clocks_for([ticket], now)[ticket.pk]
+
+
+def allowed_actions(ticket: Ticket, user) -> set[str]:
+    return {action for action in ACTIONS if may(user, action, ticket)}
+
+
+def public_status(reference: str, token: str) -> Ticket | None:
+    """The ticket for the reporter's private link, or None (wrong reference or token)."""
+    ticket = (
+        Ticket.objects.select_related("category", "priority")
+        .filter(reference=str(reference)[:20])
+        .first()
+    )
+    if ticket is None or not hmac.compare_digest(ticket.status_token, str(token)):
+        return None
+    return ticket
+
+
+def public_timeline(ticket: Ticket):
+    """What the reporter may see: status changes and the room's public notes, no names."""
+    return ticket.events.filter(is_public=True).order_by("at", "pk")
