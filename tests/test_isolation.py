@@ -13,7 +13,12 @@ from django.urls.exceptions import NoReverseMatch
 from django.utils import translation
 
 from modules.statistics.models import DailyReport
-from tests.support.scoped import FOREIGN_STATISTICS_MARKER, MAKERS, make_foreign_records
+from tests.support.scoped import (
+    FOREIGN_STATISTICS_MARKER,
+    FOREIGN_TICKET_MARKER,
+    MAKERS,
+    make_foreign_records,
+)
 
 # Never requested: the public page server catches every path, and these change the session.
 SKIPPED = {"wagtail_serve", "account_logout", "set_language", "wagtailadmin_logout"}
@@ -26,6 +31,7 @@ FOREIGN_MARKERS = [
     "Foreign Staffer",
     "foreign-manager@example.org",
     FOREIGN_STATISTICS_MARKER,
+    FOREIGN_TICKET_MARKER,
 ]
 
 

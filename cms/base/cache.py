@@ -54,13 +54,15 @@ CACHEABLE_REQUEST_ATTRIBUTE = "public_page_cacheable"
 CACHE_STATUS_HEADER = "X-Cache"
 
 # Search results: every query would be an entry of its own, read once, crowding out the pages
-# everyone reads; and results should follow the search index at once.
-NEVER_CACHED_PAGE_TYPES = frozenset({"pages.SearchPage"})
+# everyone reads; and results should follow the search index at once. The incident report
+# form carries a CSRF token of its own for each visitor.
+NEVER_CACHED_PAGE_TYPES = frozenset({"pages.SearchPage", "pages.IncidentReportPage"})
 
 # Outside the language prefix: paths that are never public pages.
 _EXCLUDED_PREFIXES = ("/admin/", "/api/", "/_allauth/", "/documents/", "/i18n/", "/healthz")
-# Under /<language>/: the sign-in pages and the agency portal.
-_EXCLUDED_UNDER_LANGUAGE = ("accounts/", "portal/")
+# Under /<language>/: the sign-in pages, the agency portal, the reporters' private status
+# pages and the operations room.
+_EXCLUDED_UNDER_LANGUAGE = ("accounts/", "portal/", "incidents/", "operations/")
 _UNCACHEABLE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
 
 

@@ -35,6 +35,7 @@ class HomePage(PublicPageMixin, Page):
         "pages.StandardPage",
         "pages.SearchPage",
         "pages.IndicatorsPage",
+        "pages.IncidentReportPage",
     ]
     max_count = len(settings.WAGTAIL_CONTENT_LANGUAGES)
     template = "home/home_page.html"

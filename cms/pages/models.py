@@ -1,6 +1,11 @@
-"""Free-form pages (about, contact), the search page and the public indicators page."""
+"""Free-form pages (about, contact), the search page, the public indicators page and the
+public's incident report form."""
 
+from http import HTTPMethod
+
+from django.conf import settings
 from django.templatetags.static import static
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -12,11 +17,14 @@ from cms.base.listing import paginate
 from cms.base.models import PublicPageMixin
 from modules.statistics.checks import format_number
 from modules.statistics.public_indicators import PublicFigure, public_figures
+from modules.tickets.public.views import serve_report_page
 
 from .search import search_public_pages
 
-# Vendored by scripts/vendor-assets.mjs (npm run vendor); the page works without it.
+# Vendored by scripts/vendor-assets.mjs (npm run vendor); the pages work without them.
 CHART_LIBRARY = "vendor/chartjs/chart.umd.js"
+MAP_LIBRARY = "vendor/leaflet/leaflet.js"
+MAP_STYLESHEET = "vendor/leaflet/leaflet.css"
 
 
 class StandardPage(PublicPageMixin, Page):
@@ -65,11 +73,11 @@ class SearchPage(PublicPageMixin, Page):
         return context
 
 
-def _chart_library_url() -> str | None:
-    """Chart.js's address, or None while it is not installed: the manifest storage of
-    production refuses to name a file it does not hold, and the page must still render."""
+def _vendored_url(path: str) -> str | None:
+    """A vendored library's address, or None while it is not installed: the manifest storage
+    of production refuses to name a file it does not hold, and the page must still render."""
     try:
-        return static(CHART_LIBRARY)
+        return static(path)
     except ValueError:
         return None
 
@@ -127,5 +135,65 @@ class IndicatorsPage(PublicPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["figures"] = public_figures()
-        context["chart_library"] = _chart_library_url()
+        context["chart_library"] = _vendored_url(CHART_LIBRARY)
         return context
+
+
+def report_map() -> dict | None:
+    """The report form's map: only with a tile server configured (the site may have no
+    internet) and Leaflet installed. Without it the form offers the landmark list and typed
+    coordinates, which it always offers."""
+    if not settings.TICKETS_MAP_TILES:
+        return None
+    script, stylesheet = _vendored_url(MAP_LIBRARY), _vendored_url(MAP_STYLESHEET)
+    if script is None or stylesheet is None:
+        return None
+    latitude, longitude = settings.TICKETS_MAP_CENTER
+    return {
+        "tiles": settings.TICKETS_MAP_TILES,
+        "attribution": settings.TICKETS_MAP_ATTRIBUTION,
+        "latitude": latitude,
+        "longitude": longitude,
+        "script": script,
+        "stylesheet": stylesheet,
+    }
+
+
+class IncidentReportPage(PublicPageMixin, Page):
+    """The public's incident report form (بلاغ): a category, a description, a place (a point
+    on the map or a landmark, gate or area), and optionally a photo, a name and a phone.
+
+    No account is needed. A valid report becomes a ticket through `services.ticket_create`,
+    routed to the agency responsible, and the reporter is sent (POST, redirect, GET) to a page
+    with the reference and the private status link. The form and its handling live in
+    `modules.tickets.public`; this page holds the editors' title and introduction.
+
+    Never served from the page cache: the form carries a CSRF token (with its cookie) and,
+    after a refused report, the visitor's own answers; every response says no-cache, so
+    neither the site's page cache nor a shared proxy keeps it.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=PARAGRAPH_FEATURES)
+
+    content_panels = [*Page.content_panels, "intro"]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+    template = "pages/incident_report_page.html"
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS, HTTPMethod.POST]
+
+    class Meta:
+        verbose_name = _("incident report page")
+        verbose_name_plural = _("incident report pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["report_map"] = report_map()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = serve_report_page(self, request)
+        add_never_cache_headers(response)
+        return response

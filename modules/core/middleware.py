@@ -1,4 +1,16 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+
+
+def tile_origin(address: str) -> str:
+    """The origin of a tile address such as https://{s}.tiles.example/{z}/{x}/{y}.png, as a
+    CSP source ("https://*.tiles.example"); empty when there is none."""
+    parts = urlsplit(address or "")
+    if not parts.scheme or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
 class SecurityHeadersMiddleware:
@@ -11,12 +23,20 @@ class SecurityHeadersMiddleware:
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
     )
 
+    @classmethod
+    def content_security_policy(cls) -> str:
+        """The policy, with the map tile server's images allowed when one is configured."""
+        tiles = tile_origin(settings.TICKETS_MAP_TILES)
+        if not tiles:
+            return cls.POLICY
+        return cls.POLICY.replace("img-src 'self'", f"img-src 'self' {tiles}", 1)
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        response.headers.setdefault("Content-Security-Policy", self.content_security_policy())
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
         )

@@ -49,6 +49,10 @@ DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
 DEFAULT_PAUSE_STATUSES = [Status.ON_HOLD.value]
 
 
+def default_pause_statuses() -> list[str]:
+    return list(DEFAULT_PAUSE_STATUSES)
+
+
 class Source(models.TextChoices):
     PUBLIC = "public", _("Public report")
     OPERATOR = "operator", _("Operations room")
@@ -145,7 +149,9 @@ class SlaPolicy(BilingualNameMixin, ClusterableModel):
         default=False,
         help_text=_("Used for categories that name no policy. Only one policy is the default."),
     )
-    pause_statuses = models.JSONField(_("statuses that pause the clock"), default=list, blank=True)
+    pause_statuses = models.JSONField(
+        _("statuses that pause the clock"), default=default_pause_statuses, blank=True
+    )
     calendar = models.ForeignKey(
         BusinessCalendar,
         on_delete=models.PROTECT,

@@ -122,7 +122,7 @@ def public_status(reference: str, token: str) -> Ticket | None:
         .filter(reference=str(reference)[:20])
         .first()
     )
-    if ticket is None or not hmac.compare_digest(ticket.status_token, str(token)):
+    if ticket is None or not hmac.compare_digest(ticket.status_token.encode(), str(token).encode()):
         return None
     return ticket
 

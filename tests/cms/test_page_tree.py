@@ -9,7 +9,7 @@ from wagtail.models import Locale, Page
 from cms.daily_messages.models import DailyMessageIndexPage, DailyMessagePage
 from cms.home.models import HomePage
 from cms.news.models import NewsIndexPage, NewsPage
-from cms.pages.models import IndicatorsPage, SearchPage, StandardPage
+from cms.pages.models import IncidentReportPage, IndicatorsPage, SearchPage, StandardPage
 from tests.support.pages import add_standard_page, make_daily_message, make_news
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ def test_a_home_page_holds_the_indexes_standard_and_search_pages():
         StandardPage,
         SearchPage,
         IndicatorsPage,
+        IncidentReportPage,
     }
 
 

@@ -10,6 +10,7 @@ import datetime
 import itertools
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 
 from modules.accounts.roles import Role
 from modules.agencies.models import Agency, Membership, StaffMember
@@ -23,15 +24,20 @@ from modules.statistics.models import (
     ReportValue,
     ValueChange,
 )
+from modules.tickets.models import EventKind, Source, Status, Ticket, TicketAttachment, TicketEvent
 
 from .fixtures import make_user
 from .statistics import make_category, make_indicator, make_set
+from .tickets import make_category as make_ticket_category
+from .tickets import make_priority
 
 FOREIGN_PK_BASE = 900_001
 _pks = itertools.count(FOREIGN_PK_BASE)
 # Written into the foreign agency's statistics (value comments, history, review comment,
 # exception reason): a list page that shows it has shown another agency's figures.
 FOREIGN_STATISTICS_MARKER = "FOREIGN-FIGURE-NOTE"
+# Written into the foreign agency's incident report, its timeline and its attachment's name.
+FOREIGN_TICKET_MARKER = "FOREIGN-INCIDENT-NOTE"
 
 
 def _agency(ctx):
@@ -143,6 +149,50 @@ def _reminder_sent(ctx):
     )
 
 
+def _ticket(ctx):
+    if "ticket" not in ctx:
+        priority = make_priority("foreign-priority")
+        ctx["ticket"] = Ticket.objects.create(
+            pk=next(_pks),
+            reference="1447-900001",
+            source=Source.AGENCY,
+            status=Status.ASSIGNED,
+            category=make_ticket_category("foreign-category", priority=priority),
+            priority=priority,
+            agency=ctx["agency"],
+            reporting_agency=ctx["agency"],
+            description=FOREIGN_TICKET_MARKER,
+            latitude="24.470000",
+            longitude="39.610000",
+        )
+        ctx["ticket_file"] = ContentFile(b"%PDF-1.4 foreign", name="foreign.pdf")
+    return ctx["ticket"]
+
+
+def _ticket_event(ctx):
+    return TicketEvent.objects.create(
+        pk=next(_pks),
+        ticket=_ticket(ctx),
+        kind=EventKind.COMMENTED,
+        at=datetime.datetime(2026, 5, 20, 9, 0, tzinfo=datetime.UTC),
+        comment=FOREIGN_TICKET_MARKER,
+    )
+
+
+def _ticket_attachment(ctx):
+    ticket = _ticket(ctx)
+    attachment = TicketAttachment(
+        pk=next(_pks),
+        ticket=ticket,
+        original_name=f"{FOREIGN_TICKET_MARKER}.pdf",
+        content_type="application/pdf",
+        size=16,
+    )
+    attachment.file.save("foreign.pdf", ctx["ticket_file"], save=False)
+    attachment.save()
+    return attachment
+
+
 MAKERS = {
     Agency: _agency,
     Membership: _membership,
@@ -153,6 +203,9 @@ MAKERS = {
     ValueChange: _value_change,
     EntryException: _entry_exception,
     ReminderSent: _reminder_sent,
+    Ticket: _ticket,
+    TicketEvent: _ticket_event,
+    TicketAttachment: _ticket_attachment,
 }
 
 

@@ -16,6 +16,7 @@ from modules.agencies.models import Agency, Season, StaffMember
 from .content import load_public_site
 from .mfa import ensure_demo_authenticators
 from .records import FIXTURES_DIR, Tally, read_json, sync_rows
+from .report_page import ensure_report_page
 from .statistics import load_statistics
 
 # One shared password for every demo account; printed by `load_demo`, so never for production.
@@ -84,7 +85,8 @@ def load_demo_data() -> DemoResult:
         agencies=agencies, tally=result.tally("users"), mfa_tally=result.tally("authenticators")
     )
     load_statistics(season=result.season, agencies=agencies, tally=result.tally)
-    load_public_site(season=result.season, tally=result.tally)
+    home = load_public_site(season=result.season, tally=result.tally)
+    ensure_report_page(home, tally=result.tally("report page"))
     return result
 
 

@@ -71,6 +71,7 @@ _SECTIONS = (
     ("account", ("portal:account",), ("account_", "mfa_", "usersessions_")),
     ("roster", (), ("roster:",)),
     ("statistics", (), ("statistics:",)),
+    ("incidents", (), ("tickets_portal:",)),
     ("home", ("portal:home",), ()),
 )
 

@@ -96,8 +96,9 @@ def test_home_query_count_does_not_grow_with_the_roster(
 
 
 # The session; the user with their membership and agency (one join); the user's and the
-# groups' permissions; the active season; the staff count; the daily forms the agency reports.
-HOME_QUERIES = 7
+# groups' permissions; the active season; the staff count; the incident counts; the daily
+# forms the agency reports.
+HOME_QUERIES = 8
 
 
 # --- the card registry ---------------------------------------------------------------------
