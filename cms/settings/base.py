@@ -217,6 +217,8 @@ PASSWORD_RESET_TIMEOUT = INVITATION_VALID_DAYS * 24 * 60 * 60
 WAGTAIL_SITE_NAME = _("Rifada")
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = True
+# Deadlines, working hours and Hijri days are Riyadh time; no admin account may pick another.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Riyadh"]
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False

@@ -18,6 +18,9 @@ class MessageStatus(models.TextChoices):
 class Message(models.Model):
     """One e-mail or SMS to one recipient, rendered in their language, and what became of it."""
 
+    # Messages link to nothing an editor edits; indexing each costs queries on every send.
+    wagtail_reference_index_ignore = True
+
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

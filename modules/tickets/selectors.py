@@ -44,6 +44,8 @@ class Clock:
     resolve: sla.Remaining | None
     running: bool
     warning_fraction: float
+    acknowledge_due_at: datetime.datetime | None = None
+    resolve_due_at: datetime.datetime | None = None
 
     @property
     def current(self) -> sla.Remaining | None:
@@ -51,6 +53,13 @@ class Clock:
         if self.acknowledge is not None and not self.acknowledge.met:
             return self.acknowledge
         return self.resolve
+
+    @property
+    def due_at(self) -> datetime.datetime | None:
+        """The deadline of `current`."""
+        if self.acknowledge is not None and not self.acknowledge.met:
+            return self.acknowledge_due_at
+        return self.resolve_due_at if self.resolve is not None else None
 
 
 def _warning_fraction(policy: SlaPolicy | None) -> float:
@@ -80,7 +89,14 @@ def _clock(ticket, hours, warning, now) -> Clock:
         met_at=ticket.resolved_at,
         warning=warning,
     )
-    return Clock(acknowledge, resolve, sla.is_running(hours, now), warning)
+    return Clock(
+        acknowledge,
+        resolve,
+        sla.is_running(hours, now),
+        warning,
+        ticket.acknowledge_due_at,
+        ticket.resolve_due_at,
+    )
 
 
 def _policies(policy_ids) -> dict[int, SlaPolicy]:

@@ -45,7 +45,7 @@ from .models import (
 )
 from .routing import route
 from .uploads import check_upload
-from .workflow import ACTIONS, is_operator, may
+from .workflow import ACTIONS, CHANGE_PERMISSION, is_operator, may
 
 MAX_TEXT = 4000
 MAX_ATTACHMENTS = 5
@@ -85,19 +85,23 @@ def _reschedule(ticket: Ticket, *, now: datetime.datetime, policy: SlaPolicy | N
     escalation steps it has yet to reach. Fired steps are kept: a step never fires twice."""
     policy = policy if policy is not None else _loaded_policy(ticket.policy_id)
     hours = sla.BusinessHours.for_policy(policy)
-    stopped = ticket.status in DONE_STATUSES or ticket.status in _pause_statuses(policy)
-    if stopped and ticket.paused_at is None:
-        ticket.paused_at = now
-    elif not stopped and ticket.paused_at is not None:
+    # Count the pause so far (on hold, or resolved before a reopen) before anything is
+    # computed, then stop again from now if the new status stops the clock: a deadline frozen
+    # by this very move (acknowledged or resolved now, maybe straight from a pause) then
+    # leaves the paused time out.
+    if ticket.paused_at is not None:
         ticket.paused_seconds += hours.between(ticket.paused_at, now)
         ticket.paused_at = None
+    if ticket.status in DONE_STATUSES or ticket.status in _pause_statuses(policy):
+        ticket.paused_at = now
 
     plan = sla.budget(list(policy.targets.all()), ticket.priority_id) if policy else None
     ticket.acknowledge_seconds = plan.acknowledge if plan else None
     ticket.resolve_seconds = plan.resolve if plan else None
-    if ticket.acknowledged_at is None:
+    # A met target's deadline stays as it was when met (it is what the metrics compare with).
+    if ticket.acknowledged_at is None or ticket.acknowledged_at == now:
         ticket.acknowledge_due_at = sla.due(hours, ticket, plan.acknowledge) if plan else None
-    if ticket.resolved_at is None:
+    if ticket.resolved_at is None or ticket.resolved_at == now:
         ticket.resolve_due_at = sla.due(hours, ticket, plan.resolve) if plan else None
     ticket.save()
 
@@ -233,7 +237,7 @@ def ticket_create(
     source = Source(source)
     if source == Source.OPERATOR and not is_operator(actor):
         raise PermissionDenied
-    if source == Source.AGENCY and (actor is None or actor.agency_id is None):
+    if source == Source.AGENCY and getattr(actor, "agency_id", None) is None:
         raise PermissionDenied
     if not is_operator(actor):
         # Only the room chooses the agency and the priority; everyone else gets the rules'.
@@ -280,6 +284,8 @@ def ticket_create(
         )
     except ValidationError as error:
         errors.update(error.message_dict)
+    if agency is not None and not agency.is_active:
+        errors["agency"] = [_("This agency is not active.")]
     if errors:
         raise ValidationError(errors)
 
@@ -373,11 +379,18 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 def _require(actor, action: str, ticket: Ticket) -> None:
+    """Refuse with "transition" only someone who could take the action in another status."""
     if may(actor, action, ticket):
         return
-    if ticket.status not in ACTIONS[action].from_statuses and (
-        is_operator(actor) or (actor is not None and actor.agency_id == ticket.agency_id)
-    ):
+    rule = ACTIONS[action]
+    agency_id = getattr(actor, "agency_id", None)
+    entitled = is_operator(actor) or (
+        not rule.operator_only
+        and agency_id is not None
+        and agency_id == ticket.agency_id
+        and actor.has_perm(CHANGE_PERMISSION)
+    )
+    if entitled and ticket.status not in rule.from_statuses:
         raise ValidationError(
             _("This cannot be done while the report is “%(status)s”.")
             % {"status": Status(ticket.status).label},
@@ -398,9 +411,9 @@ def _move(
     public: bool = True,
     **changes,
 ) -> Ticket:
-    """Lock, check, change status and fields, record the event, reschedule the clock."""
+    """Check, change status and fields, record the event, reschedule the clock. The caller
+    has locked the ticket (`_locked`), once."""
     now = now or timezone.now()
-    ticket = _locked(ticket)
     _require(actor, action, ticket)
     from_status = ticket.status
     ticket.status = to_status
@@ -426,15 +439,17 @@ def _required_reason(reason: str, field: str = "reason") -> str:
 
 @transaction.atomic
 def ticket_acknowledge(*, ticket: Ticket, actor, now=None) -> Ticket:
+    """After a reopen the first acknowledgement stands (metrics measure it)."""
     now = now or timezone.now()
+    locked = _locked(ticket)
     return _move(
-        ticket,
+        locked,
         actor=actor,
         action="acknowledge",
         kind=EventKind.ACKNOWLEDGED,
         to_status=Status.ACKNOWLEDGED,
         now=now,
-        acknowledged_at=now,
+        acknowledged_at=locked.acknowledged_at or now,
     )
 
 
@@ -487,7 +502,7 @@ def ticket_resolve(*, ticket: Ticket, actor, note: str, now=None) -> Ticket:
 def ticket_close(*, ticket: Ticket, actor, now=None) -> Ticket:
     now = now or timezone.now()
     return _move(
-        ticket,
+        _locked(ticket),
         actor=actor,
         action="close",
         kind=EventKind.CLOSED,

@@ -48,10 +48,11 @@ class BusinessHours:
     def _intervals(self, day: datetime.date):
         if day in self.holidays:
             return
+        zone = timezone.get_default_timezone()
         for opens, closes in self.periods.get(day.weekday(), ()):
             yield (
-                timezone.make_aware(datetime.datetime.combine(day, opens)),
-                timezone.make_aware(datetime.datetime.combine(day, closes)),
+                timezone.make_aware(datetime.datetime.combine(day, opens), zone),
+                timezone.make_aware(datetime.datetime.combine(day, closes), zone),
             )
 
     def add(self, start: datetime.datetime, seconds: float) -> datetime.datetime | None:
@@ -59,7 +60,7 @@ class BusinessHours:
         if self.always or seconds <= 0:
             return start + datetime.timedelta(seconds=max(seconds, 0))
         remaining = datetime.timedelta(seconds=seconds)
-        first = timezone.localdate(start)
+        first = timezone.localdate(start, timezone.get_default_timezone())
         for offset in range(HORIZON_DAYS):
             for opens, closes in self._intervals(first + datetime.timedelta(days=offset)):
                 if closes <= start:
@@ -78,7 +79,8 @@ class BusinessHours:
         if self.always:
             return int((end - start).total_seconds())
         total = datetime.timedelta()
-        first, last = timezone.localdate(start), timezone.localdate(end)
+        zone = timezone.get_default_timezone()  # the calendar's, not the request's
+        first, last = timezone.localdate(start, zone), timezone.localdate(end, zone)
         for offset in range((last - first).days + 1):
             for opens, closes in self._intervals(first + datetime.timedelta(days=offset)):
                 overlap = min(closes, end) - max(opens, start)
