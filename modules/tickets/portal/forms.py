@@ -7,6 +7,7 @@ The forms only shape the input; `services` cleans and checks it and has the last
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import Category, Landmark, Priority, Ticket, Zone
 
@@ -51,7 +52,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[
-            (QueueStatus.OPEN, _("Open")),
+            (QueueStatus.OPEN, pgettext_lazy("incident reports", "Open")),
             (QueueStatus.RESOLVED, _("Resolved or closed")),
             (QueueStatus.ALL, _("All")),
         ],

@@ -10,6 +10,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from modules.agencies.selectors import agency_list
 from modules.core.text import normalize_digits
@@ -72,7 +73,7 @@ class TicketSearchForm(FilterForm):
         required=False,
         label=_("Open or closed"),
         choices=[
-            (STATE_OPEN, _("Open")),
+            (STATE_OPEN, pgettext_lazy("incident reports", "Open")),
             (STATE_DONE, _("Resolved or closed")),
             (STATE_ALL, _("All")),
         ],
