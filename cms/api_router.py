@@ -9,6 +9,12 @@ from modules.statistics.api.views import (
     IndicatorViewSet,
     ReportViewSet,
 )
+from modules.tickets.api.views import (
+    LandmarkViewSet,
+    PriorityViewSet,
+    TicketCategoryViewSet,
+    TicketViewSet,
+)
 
 router = DefaultRouter()
 router.register("seasons", SeasonViewSet, basename="season")
@@ -18,6 +24,10 @@ router.register("statistics/indicators", IndicatorViewSet, basename="statistics-
 router.register("statistics/forms", FormViewSet, basename="statistics-form")
 router.register("statistics/reports", ReportViewSet, basename="statistics-report")
 router.register("statistics/aggregates", AggregateViewSet, basename="statistics-aggregate")
+router.register("tickets/categories", TicketCategoryViewSet, basename="tickets-category")
+router.register("tickets/landmarks", LandmarkViewSet, basename="tickets-landmark")
+router.register("tickets/priorities", PriorityViewSet, basename="tickets-priority")
+router.register("tickets", TicketViewSet, basename="ticket")
 
 app_name = "api"
 urlpatterns = router.urls

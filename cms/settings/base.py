@@ -301,7 +301,14 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI otherwise sends the schema's address to validator.swagger.io for a badge.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Indicators aggregate over days and over agencies with the same choices: one enum.
-    "ENUM_NAME_OVERRIDES": {"AggregationEnum": "modules.statistics.models.Aggregation"},
+    "ENUM_NAME_OVERRIDES": {
+        "AggregationEnum": "modules.statistics.models.Aggregation",
+        "KindEnum": "modules.agencies.models.AgencyKind",
+        "StatusEnum": "modules.statistics.models.ReportStatus",
+        "TicketStatusEnum": "modules.tickets.models.Status",
+        "TicketEventKindEnum": "modules.tickets.models.EventKind",
+        "LandmarkKindEnum": "modules.tickets.models.LandmarkKind",
+    },
 }
 
 # --- Background jobs --------------------------------------------------------------------
