@@ -213,6 +213,7 @@ class EscalationStep(Orderable):
         _("clock"), max_length=12, choices=Target.choices, default=Target.RESOLVE
     )
     percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("at % of the time"),
         default=100,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from modules.accounts.models import User
 from modules.accounts.roles import Role
@@ -41,6 +42,9 @@ from .services import tickets_reschedule_for_policy
 MAX_PER_PASS = 20_000
 # A digest lists this many tickets and counts the rest.
 DIGEST_LIMIT = 50
+AGENCY_RECIPIENTS = frozenset({Recipients.AGENCY_TEAM, Recipients.AGENCY_MANAGERS})
+# What the pass needs to tell a live step from a stale one; the digest task reads the rest.
+CLOCK_FIELDS = ("status", "agency_id", "paused_at", "acknowledged_at", "resolved_at")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def escalate(now: datetime.datetime | None = None) -> int:
         )
         if not rows:
             return 0
-        tickets = Ticket.objects.select_related("category", "priority", "agency", "zone").in_bulk(
+        tickets = Ticket.objects.only(*CLOCK_FIELDS).in_bulk(
             {ticket_id for _pk, ticket_id, _step, _due in rows}
         )
         steps = EscalationStep.objects.select_related("person").in_bulk(
@@ -85,7 +89,7 @@ def escalate(now: datetime.datetime | None = None) -> int:
                 and ticket.paused_at is None
                 and not sla.target_met(ticket, step.target)
             ):
-                live.append((pk, DigestItem(pk, ticket, step, due_at)))
+                live.append(DigestItem(pk, ticket, step, due_at))
             else:
                 stale.append(pk)
         if stale:
@@ -93,21 +97,29 @@ def escalate(now: datetime.datetime | None = None) -> int:
             TicketEscalation.objects.filter(pk__in=stale).delete()
         if not live:
             return 0
-        digests = _digests([item for _pk, item in live])
-        for (user, channel), items in digests.items():
-            _send_digest(user, channel, items)
-        TicketEscalation.objects.filter(pk__in=[pk for pk, _item in live]).update(fired_at=now)
+        TicketEscalation.objects.filter(pk__in=[item.row_id for item in live]).update(fired_at=now)
+        descriptions = {step.pk: _describe(step) for step in steps.values()}
         TicketEvent.objects.bulk_create(
             [
                 TicketEvent(
-                    ticket=item.ticket,
+                    ticket_id=item.ticket.pk,
                     kind=EventKind.ESCALATED,
                     at=now,
-                    comment=_describe(item.step),
+                    comment=descriptions[item.step.pk],
                 )
-                for _pk, item in live
+                for item in live
             ]
         )
+        for (user, channel), items in _digests(live).items():
+            # Queued in this transaction (the ORM broker shares the database), so it exists
+            # exactly when the steps are marked fired; a worker renders and records it.
+            async_task(
+                "modules.tickets.tasks.send_digest",
+                user.pk,
+                str(channel),
+                sorted(item.row_id for item in items),
+                task_name=f"tickets-digest-{user.pk}-{channel}-{min(i.row_id for i in items)}",
+            )
     return len(live)
 
 
@@ -115,6 +127,14 @@ def _describe(step: EscalationStep) -> str:
     return f"{Target(step.target).label} · {step.percent}% + {step.minutes_after} · " + str(
         Recipients(step.recipients).label
     )
+
+
+def _recipients(item: DigestItem) -> str:
+    """Who the step names; a report not routed yet has no agency to tell, so the room (who
+    must route it) hears instead of nobody."""
+    if item.ticket.agency_id is None and item.step.recipients in AGENCY_RECIPIENTS:
+        return Recipients.OPERATORS
+    return item.step.recipients
 
 
 def _digests(items: list[DigestItem]) -> dict[tuple, list[DigestItem]]:
@@ -133,7 +153,7 @@ def _digests(items: list[DigestItem]) -> dict[tuple, list[DigestItem]]:
             if membership.role == Role.AGENCY_MANAGER:
                 managers[membership.agency_id].append(membership.user)
     operators = []
-    if any(item.step.recipients == Recipients.OPERATORS for item in items):
+    if any(_recipients(item) == Recipients.OPERATORS for item in items):
         operators = list(User.objects.filter(role=Role.OPERATOR, is_active=True).order_by("pk"))
 
     digests: dict[tuple, list[DigestItem]] = defaultdict(list)
@@ -144,7 +164,7 @@ def _digests(items: list[DigestItem]) -> dict[tuple, list[DigestItem]]:
             Recipients.AGENCY_MANAGERS: managers.get(item.ticket.agency_id, []),
             Recipients.OPERATORS: operators,
             Recipients.PERSON: [step.person] if step.person and step.person.is_active else [],
-        }[step.recipients]
+        }[_recipients(item)]
         for user in people:
             if step.by_email and user.email:
                 digests[(user, Channel.EMAIL)].append(item)
@@ -153,14 +173,32 @@ def _digests(items: list[DigestItem]) -> dict[tuple, list[DigestItem]]:
     return digests
 
 
+def send_digest(user_id: int, channel: str, row_ids: list[int]) -> None:
+    """Render and record one person's digest for the steps one pass fired. Idempotent: the
+    message's key is the first row's id, so running the task again sends nothing more."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    rows = (
+        TicketEscalation.objects.filter(pk__in=row_ids)
+        .select_related(
+            "ticket__category", "ticket__priority", "ticket__agency", "ticket__zone", "step"
+        )
+        .order_by("due_at", "pk")
+    )
+    items = [DigestItem(row.pk, row.ticket, row.step, row.due_at) for row in rows]
+    if user is not None and items:
+        _send_digest(user, Channel(channel), items)
+
+
 def _send_digest(user, channel: Channel, items: list[DigestItem]) -> None:
-    items = sorted(items, key=lambda item: (not item.breached, item.due_at))
+    items = sorted(items, key=lambda item: (not item.breached, item.due_at, item.row_id))
     notify(
         channel=channel,
         template="tickets/escalation",
         user=user,
         context={
             "user_name": str(user),
+            # Committee people are sent to the operations board, agency people to their queue.
+            "is_committee": user.is_committee,
             "items": items[:DIGEST_LIMIT],
             "count": len(items),
             "breached_count": sum(item.breached for item in items),

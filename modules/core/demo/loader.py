@@ -18,6 +18,7 @@ from .mfa import ensure_demo_authenticators
 from .records import FIXTURES_DIR, Tally, read_json, sync_rows
 from .report_page import ensure_report_page
 from .statistics import load_statistics
+from .tickets import load_tickets
 
 # One shared password for every demo account; printed by `load_demo`, so never for production.
 DEMO_PASSWORD = "Rifada-Demo-1447"  # noqa: S105 - public on purpose
@@ -85,6 +86,7 @@ def load_demo_data() -> DemoResult:
         agencies=agencies, tally=result.tally("users"), mfa_tally=result.tally("authenticators")
     )
     load_statistics(season=result.season, agencies=agencies, tally=result.tally)
+    load_tickets(agencies=agencies, tally=result.tally)
     home = load_public_site(season=result.season, tally=result.tally)
     ensure_report_page(home, tally=result.tally("report page"))
     return result

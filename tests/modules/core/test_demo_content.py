@@ -22,7 +22,7 @@ from cms.base.models import CommitteeSettings
 from cms.daily_messages.models import DailyMessageIndexPage, DailyMessagePage
 from cms.home.models import HomePage
 from cms.news.models import NewsIndexPage, NewsPage
-from cms.pages.models import IndicatorsPage, SearchPage, StandardPage
+from cms.pages.models import IncidentReportPage, IndicatorsPage, SearchPage, StandardPage
 from modules.agencies.models import Season
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
@@ -148,6 +148,7 @@ def test_sections_are_in_the_menu_with_ascii_slugs_and_quick_links_to_them():
             "daily-message",
             "news",
             "indicators",
+            "report",
             "about",
             "contact",
             "search",
@@ -155,8 +156,9 @@ def test_sections_are_in_the_menu_with_ascii_slugs_and_quick_links_to_them():
         assert isinstance(children["about"], StandardPage)
         assert isinstance(children["search"], SearchPage)
         assert isinstance(children["indicators"], IndicatorsPage)
+        assert isinstance(children["report"], IncidentReportPage)
         menu = {slug for slug, page in children.items() if page.show_in_menus}
-        assert menu == {"daily-message", "news", "indicators", "about", "contact"}
+        assert menu == {"daily-message", "news", "indicators", "report", "about", "contact"}
         assert len(children["about"].body) >= 3
         contact = "".join(str(block.value) for block in children["contact"].body)
         assert "920000000" in contact and "info@hajj-committee.example" in contact
@@ -177,7 +179,8 @@ def test_every_arabic_page_has_a_live_english_translation_with_the_same_slug():
     english = Locale.objects.get(language_code="en")
     arabic_pages = list(tree("ar").get_descendants(inclusive=True).specific())
 
-    assert len(arabic_pages) == 1 + 6 + 7 + 12
+    # The home page, its 7 sections, 7 daily messages and 12 news items.
+    assert len(arabic_pages) == 1 + 7 + 7 + 12
     for page in arabic_pages:
         translation = page.get_translation(english)
         assert translation.live and not translation.has_unpublished_changes
@@ -275,7 +278,7 @@ def test_every_demo_page_is_reached_at_its_address():
     """Wagtail routes each address to the page; a stale child count would hide a subtree."""
     pages = Page.objects.live().filter(depth__gte=2).specific()
 
-    assert len(pages) == 2 * (1 + 6 + 7 + 12)
+    assert len(pages) == 2 * (1 + 7 + 7 + 12)
     for page in pages:
         code = page.locale.language_code
         prefix, _, path = page.url.partition(f"/{code}/")
