@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -233,31 +233,42 @@ def board_rows(
     return rows
 
 
-def _is_breached(row: dict) -> bool:
-    clock = row["countdown"]
-    return clock is not None and clock["seconds"] < 0
+def _breached_now(now: datetime.datetime) -> Q:
+    """Tickets whose current clock (acknowledge until met, then resolve) has run out by now,
+    or had run out when the clock stopped: the countdown's own rule, in SQL."""
+    acknowledging = Q(acknowledged_at__isnull=True, acknowledge_due_at__isnull=False)
+
+    def past(due: str) -> Q:
+        return Q(paused_at__isnull=True, **{f"{due}__lt": now}) | Q(paused_at__gt=F(due))
+
+    return (acknowledging & past("acknowledge_due_at")) | (~acknowledging & past("resolve_due_at"))
 
 
-def board_counts(rows: list[dict]) -> dict:
+def board_counts(tickets: QuerySet[Ticket], now: datetime.datetime) -> dict:
     """Open, breached and awaiting-acknowledgement counts per agency (unassigned as its own
-    line, named ""), most breached first, and their totals."""
-    agencies: dict = {}
-    for row in rows:
-        count = agencies.setdefault(
-            row["agency_id"],
-            {
-                "id": row["agency_id"],
-                "name": row["agency"],
-                "open": 0,
-                "breached": 0,
-                "awaiting": 0,
-            },
+    line, named ""), most breached first, and their totals: one grouped query."""
+    english = (get_language() or "ar").startswith("en")
+    grouped = (
+        tickets.order_by()
+        .values("agency_id", "agency__name_ar", "agency__name_en")
+        .annotate(
+            open=Count("id"),
+            breached=Count("id", filter=_breached_now(now)),
+            awaiting=Count("id", filter=Q(acknowledged_at__isnull=True)),
         )
-        count["open"] += 1
-        count["breached"] += _is_breached(row)
-        count["awaiting"] += row["awaiting"]
+    )
+    agencies = [
+        {
+            "id": record["agency_id"],
+            "name": _name(record, "agency", english),
+            "open": record["open"],
+            "breached": record["breached"],
+            "awaiting": record["awaiting"],
+        }
+        for record in grouped
+    ]
     ordered = sorted(
-        agencies.values(),
+        agencies,
         key=lambda c: (c["id"] is not None, -c["breached"], -c["open"], c["name"]),
     )
     total = {key: sum(count[key] for count in ordered) for key in ("open", "breached", "awaiting")}
@@ -272,12 +283,28 @@ BOARD_LIMIT = 300
 def board_data(*, user, filters: dict, now: datetime.datetime | None = None) -> dict:
     """Everything the board shows for these filters (agency, category, priority, zone)."""
     now = now or timezone.now()
-    records = board_values(ticket_list(user=user, open_only=True, **filters))
-    rows = board_rows(records, now)
+    tickets = ticket_list(user=user, open_only=True, **filters)
+    counts = board_counts(tickets, now)
+    # The most urgent first, by the deadline of the clock that matters now (wall time; the
+    # rows are then ordered by the business time left), running clocks before stopped ones.
+    current_due = Case(
+        When(
+            acknowledged_at__isnull=True,
+            acknowledge_due_at__isnull=False,
+            then=F("acknowledge_due_at"),
+        ),
+        default=F("resolve_due_at"),
+    )
+    urgent = tickets.annotate(current_due=current_due).order_by(
+        F("paused_at").asc(nulls_first=True),
+        F("current_due").asc(nulls_last=True),
+        "reference",
+    )
+    rows = board_rows(board_values(urgent)[:BOARD_LIMIT], now)
     return {
         "generated_at": timezone.localtime(now).isoformat(),
-        "tickets": rows[:BOARD_LIMIT],
-        "shown": min(len(rows), BOARD_LIMIT),
-        "total": len(rows),
-        "counts": board_counts(rows),
+        "tickets": rows,
+        "shown": len(rows),
+        "total": counts["total"]["open"],
+        "counts": counts,
     }

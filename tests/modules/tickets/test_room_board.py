@@ -254,8 +254,9 @@ def test_the_data_endpoint_reads_a_fixed_number_of_queries(
     operator_client, room, agency_a, agency_b, size, django_assert_max_num_queries
 ):
     _many(room, size, [agency_a, agency_b])
-    # Session, user, two for permissions; the tickets; their policies and escalation steps.
-    with django_assert_max_num_queries(7), time_machine.travel(T0, tick=False):
+    # Session, user, two for permissions; the counts per agency; the most urgent tickets;
+    # their policies and escalation steps.
+    with django_assert_max_num_queries(8), time_machine.travel(T0, tick=False):
         data = _data(operator_client)
     assert len(data["tickets"]) == size
 
@@ -265,8 +266,8 @@ def test_the_board_page_reads_a_fixed_number_of_queries(
     operator_client, room, agency_a, agency_b, size, django_assert_max_num_queries
 ):
     _many(room, size, [agency_a, agency_b])
-    # The data's seven, and the choices of the four filters.
-    with django_assert_max_num_queries(11), time_machine.travel(T0, tick=False):
+    # The data's eight, and the choices of the four filters.
+    with django_assert_max_num_queries(12), time_machine.travel(T0, tick=False):
         response = operator_client.get(reverse(BOARD))
     assert response.status_code == 200
 
