@@ -26,7 +26,6 @@ of the operations room's gate (`tickets.view_ticket`, which keeps editors out).
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -43,6 +42,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from .. import selectors, services
+from ..downloads import attachment_response
 from ..models import Category, EventKind, Landmark, Priority
 from ..public import status as public
 from ..workflow import is_operator
@@ -208,17 +208,7 @@ class TicketViewSet(viewsets.GenericViewSet):
     def attachment(self, request, *args, attachment_id=None, **kwargs):
         """A file of the ticket, always as a download."""
         ticket = self.get_object()
-        stored = get_object_or_404(ticket.attachments, pk=attachment_id)
-        try:
-            handle = stored.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=stored.original_name,
-            content_type=stored.content_type or "application/octet-stream",
-        )
+        return attachment_response(get_object_or_404(ticket.attachments, pk=attachment_id))
 
     # --- reporting -------------------------------------------------------------------------
 

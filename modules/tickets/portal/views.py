@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,6 +24,7 @@ from modules.core.scoping import can
 from modules.portal.access import agency_user_required
 
 from .. import services
+from ..downloads import attachment_response
 from ..models import DONE_STATUSES, Source, Ticket, TicketAttachment
 from ..selectors import allowed_actions, clocks_for, ticket_clock, ticket_list
 from .forms import (
@@ -284,14 +284,4 @@ def request_reassign(request, pk: int):
 def attachment(request, pk: int, attachment_pk: int):
     """A ticket's file, to this agency only, always as a download (never shown inline)."""
     ticket = _ticket(request.user, pk)
-    stored = get_object_or_404(ticket.attachments, pk=attachment_pk)
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
+    return attachment_response(get_object_or_404(ticket.attachments, pk=attachment_pk))

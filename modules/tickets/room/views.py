@@ -10,18 +10,18 @@ The actions posted from a ticket's page are in actions.py.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 
 from .. import services
+from ..downloads import attachment_response
 from ..exports import EXPORT_FORMATS, TABLES, metrics_file
 from ..metrics import default_period, metrics_summary
 from ..models import DONE_STATUSES, Source, TicketAttachment
@@ -172,20 +172,8 @@ def ticket_detail(request, reference: str):
 def attachment(request, pk: int):
     """A ticket's file, for whoever may see that ticket's attachments (the committee, and the
     assigned agency's people): anyone else gets a 404, whatever the file."""
-    item = get_object_or_404(TicketAttachment.objects.for_user(request.user), pk=pk)
-    extension = item.file.name.rsplit(".", 1)[-1].lower() if "." in item.file.name else "bin"
-    try:
-        filename = get_valid_filename(item.original_name).lstrip(".")
-    except SuspiciousFileOperation:  # a name made only of punctuation
-        filename = ""
-    if not filename.lower().endswith(f".{extension}"):
-        filename = f"{filename or 'attachment'}.{extension}"
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=item.content_type
+    return attachment_response(
+        get_object_or_404(TicketAttachment.objects.for_user(request.user), pk=pk)
     )
 
 
