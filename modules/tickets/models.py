@@ -423,6 +423,9 @@ class Ticket(TimeStampedModel):
     location_note = models.CharField(_("location details"), max_length=300, blank=True)
     reporter_name = models.CharField(_("reporter's name"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    reporter_language = models.CharField(
+        _("reporter's language"), max_length=8, choices=settings.LANGUAGES, default="ar"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,10 +11,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from modules.agencies.models import Agency, Membership
@@ -208,8 +210,8 @@ def _store_attachments(ticket, event, checked, actor) -> None:
         raise
 
 
-def _reference(ticket: Ticket) -> str:
-    year = to_hijri(timezone.localdate(ticket.created_at)).year
+def _reference(ticket: Ticket, now: datetime.datetime) -> str:
+    year = to_hijri(timezone.localdate(now, timezone.get_default_timezone())).year
     return f"{year}-{ticket.pk:06d}"
 
 
@@ -306,6 +308,8 @@ def ticket_create(
         location_note=fields["location_note"],
         reporter_name=fields["reporter_name"],
         reporter_phone=phone,
+        # Texts to the reporter go in the language the report was written in.
+        reporter_language=(get_language() or settings.LANGUAGE_CODE)[:2],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         reporting_agency_id=getattr(actor, "agency_id", None) if source == Source.AGENCY else None,
         policy=policy,
@@ -313,7 +317,7 @@ def ticket_create(
         assigned_at=now if target_agency else None,
     )
     ticket.save()
-    ticket.reference = _reference(ticket)
+    ticket.reference = _reference(ticket, now)
     actor_or_none = ticket.created_by
     created = _event(
         ticket, EventKind.CREATED, actor_or_none, now, to_status=Status.NEW, public=True
@@ -337,6 +341,7 @@ def ticket_create(
             channel=Channel.SMS,
             template="tickets/received",
             to=phone,
+            language=ticket.reporter_language,
             context={"ticket": ticket},
             dedupe_key=f"ticket-received:{ticket.pk}",
         )
@@ -492,6 +497,7 @@ def ticket_resolve(*, ticket: Ticket, actor, note: str, now=None) -> Ticket:
             channel=Channel.SMS,
             template="tickets/resolved",
             to=ticket.reporter_phone,
+            language=ticket.reporter_language,
             context={"ticket": ticket},
             dedupe_key=f"ticket-resolved:{ticket.pk}:{now.timestamp()}",
         )

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from modules.accounts.roles import Role
 from modules.notifications.models import Message
@@ -605,3 +606,18 @@ def test_service_queries_do_not_grow_with_steps_or_members(room, operator, low, 
     flat = {size: {name: cost for name, (cost, _sent) in c.items()} for size, c in costs.items()}
     assert flat["small"] == flat["large"]
     assert max(flat["small"].values()) <= 15, flat["small"]
+
+
+@pytest.mark.parametrize(("language", "words"), [("ar", "بلاغ"), ("en", "report")])
+def test_the_reporter_is_texted_in_the_language_of_the_report(room, operator, language, words):
+    with translation.override(language):
+        ticket = make_ticket(room, reporter_phone="0501234567")
+    services.ticket_acknowledge(ticket=ticket, actor=operator)
+    services.ticket_resolve(ticket=ticket, actor=operator, note="تم فتح المسار")
+
+    texts = Message.objects.filter(recipient="+966501234567").order_by("pk")
+    assert [message.template for message in texts] == ["tickets/received", "tickets/resolved"]
+    for message in texts:
+        assert message.language == language
+        assert words in message.body_text
+        assert ticket.reference in message.body_text

@@ -1,9 +1,8 @@
 """The board in Chromium: countdowns tick, board.js redraws from the JSON, survives a lost
-connection and says so, and filters the rows at once. Skipped without /usr/bin/chromium
-(as the end-to-end tests are); screenshots go to test-artifacts/screenshots/."""
+connection and says so, and filters the rows at once. Screenshots go to
+test-artifacts/screenshots/."""
 
 import datetime
-import os
 import re
 from pathlib import Path
 
@@ -14,40 +13,29 @@ from modules.tickets import services
 from modules.tickets.room import views as room_views
 from tests.support.tickets import make_category, make_operator, make_room, make_rule, make_ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 DATA_URL = re.compile(r".*/operations/board/data/.*")
 
 
 @pytest.fixture
-def page(live_server, client, settings):
-    if not CHROMIUM.exists():
-        if os.environ.get("RIFADA_REQUIRE_BROWSER"):
-            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+def page(browser, live_server, client, settings):
+    """A signed-in operator's tab on the shared browser (tests/e2e/conftest.py)."""
     settings.MFA_REQUIRED_FOR_COMMITTEE = False
     settings.TICKETS_MAP_TILES = ""
     client.force_login(make_operator())
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1400, "height": 1000}
-        )
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1400, "height": 1000}
+    )
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def _shot(page, name: str) -> None:
