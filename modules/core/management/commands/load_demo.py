@@ -73,7 +73,8 @@ class Command(BaseCommand):
             f"demo secret {DEMO_TOTP_SECRET}\n(add it to any authenticator app), or print the "
             "current code with:\n"
             "    python manage.py demo_totp admin@demo.rifada.sa\n"
-            "Agency accounts sign in to the portal, /ar/portal/; committee accounts to /admin/."
+            "Agency accounts sign in to the portal, /ar/portal/; committee accounts to /admin/,\n"
+            "and the operator to the operations room, /ar/operations/."
         )
 
 
