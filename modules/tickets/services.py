@@ -273,7 +273,10 @@ def ticket_create(
             phone = normalize_phone(reporter_phone)
         except ValidationError as error:
             errors["reporter_phone"] = error.messages
-    if landmark is not None and zone is None:
+    if landmark is not None:
+        if not landmark.is_active:
+            errors["landmark"] = [_("Choose one of the listed places.")]
+        # The place decides the zone (and so the routing), whatever zone came with it.
         zone = landmark.zone
     located = landmark is not None or fields.get("latitude") is not None
     if source in (Source.PUBLIC, Source.API) and not located:

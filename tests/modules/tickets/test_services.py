@@ -34,6 +34,7 @@ from tests.support.tickets import (
     make_room,
     make_rule,
     make_ticket,
+    make_zone,
 )
 
 postgresql_only = pytest.mark.skipif(
@@ -621,3 +622,17 @@ def test_the_reporter_is_texted_in_the_language_of_the_report(room, operator, la
         assert message.language == language
         assert words in message.body_text
         assert ticket.reference in message.body_text
+
+
+def test_a_place_decides_the_zone_and_a_retired_place_is_refused(room, operator):
+    other_zone = make_zone("north", name_ar="الشمال", name_en="North")
+    ticket = make_ticket(room, zone=other_zone)
+    assert ticket.zone == room.landmark.zone
+
+    room.landmark.is_active = False
+    room.landmark.save()
+    before = Ticket.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        make_ticket(room)
+    assert "landmark" in refused.value.message_dict
+    assert Ticket.objects.count() == before
