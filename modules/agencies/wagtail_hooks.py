@@ -4,11 +4,8 @@ Every listing, edit and delete view starts from `Model.objects.for_user(request.
 """
 
 import django_filters
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, ProtectedError
-from django.shortcuts import redirect
+from django.db.models import Count
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -20,6 +17,7 @@ from wagtail.log_actions import log
 
 import modules.agencies.import_hooks  # noqa: F401  (registers the import pages)
 from modules.accounts.services import user_set_role
+from modules.core.admin import InUseDeleteView
 from modules.core.hijri import format_dual
 
 from .admin_forms import (
@@ -47,22 +45,6 @@ class ScopedIndexView(generic.IndexView):
 class ScopedEditView(generic.EditView):
     def get_queryset(self):
         return self.model.objects.for_user(self.request.user)
-
-
-class InUseDeleteView(generic.DeleteView):
-    """Records still referenced (a season's rosters, an agency's staff) are kept with a
-    message, including references Wagtail's usage count misses (bulk imports)."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(
-                self.request,
-                _("%(object)s is still in use and cannot be deleted.") % {"object": self.object},
-            )
-            return redirect(self.get_success_url())
 
 
 class ScopedDeleteView(InUseDeleteView):

@@ -15,13 +15,11 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -32,36 +30,14 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from modules.agencies.models import Agency
-from modules.agencies.wagtail_hooks import InUseDeleteView
+from modules.core.admin import LATIN_INPUT, ConfigViewSet, NamedUrlMenuItem
 
 from ..admin_forms import IndicatorRowForm, IndicatorSetForm
 from ..models import Indicator, IndicatorCategory, IndicatorSet
 
 STATISTICS_MENU_HOOK = "register_statistics_menu_item"
-# Codes are Latin (they appear in uploads and the API): typed left to right in Arabic too.
-LATIN_INPUT = forms.TextInput(attrs={"dir": "ltr"})
-
-
-class NamedUrlMenuItem(MenuItem):
-    """A link to a named admin URL for holders of `permission`; hidden while the URL is not
-    registered (the view may live in another module)."""
-
-    def __init__(self, label, url_name: str, *, permission: str, **kwargs):
-        super().__init__(label, "#", **kwargs)
-        self.url_name = url_name
-        self.permission = permission
-
-    def is_shown(self, request):
-        if not request.user.has_perm(self.permission):
-            return False
-        try:
-            self.url = reverse(self.url_name)
-        except NoReverseMatch:
-            return False
-        return True
 
 
 class IndicatorsInlinePanel(InlinePanel):
@@ -71,12 +47,6 @@ class IndicatorsInlinePanel(InlinePanel):
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = IndicatorRowForm
         return options
-
-
-class ConfigViewSet(ModelViewSet):
-    copy_view_enabled = False
-    inspect_view_enabled = True
-    delete_view_class = InUseDeleteView
 
 
 # --- Categories ---------------------------------------------------------------------------

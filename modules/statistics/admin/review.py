@@ -34,6 +34,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from modules.agencies.models import Agency
 from modules.audit.wagtail_hooks import ReadOnlyViewSetMixin
+from modules.core.admin import NamedUrlMenuItem
 from modules.core.hijri import format_dual
 from modules.core.scoping import can, get_for_user_or_404
 from modules.core.widgets import HijriDateInput
@@ -57,7 +58,7 @@ from ..services import (
     report_return,
     value_set_follow_up,
 )
-from .config import STATISTICS_MENU_HOOK, NamedUrlMenuItem
+from .config import STATISTICS_MENU_HOOK
 
 VIEW_PERMISSION = "statistics.view_dailyreport"
 REVIEW_PERMISSION = "statistics.review_dailyreport"

@@ -18,7 +18,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFiel
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 
-from modules.statistics.admin.config import LATIN_INPUT, ConfigViewSet
+from modules.core.admin import LATIN_INPUT, ConfigViewSet
 
 from ..admin_forms import CategoryForm, LandmarkForm, PriorityForm, RoutingRuleForm
 from ..models import Category, Landmark, Priority, RoutingRule, SlaPolicy, Zone

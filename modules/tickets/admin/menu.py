@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
-from modules.statistics.admin.config import NamedUrlMenuItem
+from modules.core.admin import NamedUrlMenuItem
 
 from .config import (
     CategoryViewSet,

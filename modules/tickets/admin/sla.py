@@ -27,8 +27,7 @@ from wagtail.admin.panels import (
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.views import generic
 
-from modules.agencies.wagtail_hooks import InUseDeleteView
-from modules.statistics.admin.config import ConfigViewSet
+from modules.core.admin import ConfigViewSet, InUseDeleteView
 
 from ..admin_forms import BusinessCalendarForm, SlaPolicyForm, WorkingPeriodForm
 from ..models import BusinessCalendar, Category, Priority, SlaPolicy, Status
