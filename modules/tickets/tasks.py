@@ -170,7 +170,22 @@ def _digests(items: list[DigestItem]) -> dict[tuple, list[DigestItem]]:
                 digests[(user, Channel.EMAIL)].append(item)
             if step.by_sms and user.phone:
                 digests[(user, Channel.SMS)].append(item)
-    return digests
+    return {key: _latest_step_per_ticket(items) for key, items in digests.items()}
+
+
+def _latest_step_per_ticket(items: list[DigestItem]) -> list[DigestItem]:
+    """A person reached by two steps of one ticket's clock in a pass (after an outage, the
+    team's warning and the managers' breach) reads of that clock once, at its furthest step."""
+    furthest: dict[tuple, DigestItem] = {}
+    for item in items:
+        clock = (item.ticket.pk, item.step.target)
+        seen = furthest.get(clock)
+        if seen is None or (item.step.percent, item.step.minutes_after) > (
+            seen.step.percent,
+            seen.step.minutes_after,
+        ):
+            furthest[clock] = item
+    return list(furthest.values())
 
 
 def send_digest(user_id: int, channel: str, row_ids: list[int]) -> None:
